@@ -1,0 +1,98 @@
+from django import forms
+from django.contrib import admin, messages
+from django.db import models
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import ngettext
+
+from .images import inspect_upload
+from .models import Article, Photo, Section
+
+
+class PhotoUploadField(forms.ImageField):
+    """Our own checks run before Django's, so the editor reads why a file was refused."""
+
+    def to_python(self, data):
+        upload = forms.FileField.to_python(self, data)
+        if upload is None:
+            return None
+        inspect_upload(upload)
+        return super().to_python(data)
+
+
+class PhotoInline(admin.StackedInline):
+    model = Photo
+    extra = 1
+    fields = [("image", "preview"), "alt_text", ("caption", "credit"), ("taken_on", "is_lead", "position")]
+    readonly_fields = ["preview"]
+    formfield_overrides = {models.ImageField: {"form_class": PhotoUploadField}}
+
+    @admin.display(description="Preview")
+    def preview(self, photo):
+        if not photo.pk:
+            return "—"
+        return format_html(
+            '<img src="{}" alt="{}" width="160" style="height:auto;border-radius:4px">',
+            photo.thumbnail_url,
+            photo.alt_text,
+        )
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["title", "status", "is_live_now", "section", "published_at", "updated_at"]
+    list_filter = ["status", "section", "published_at", "tags"]
+    list_select_related = ["section"]
+    search_fields = ["title", "standfirst", "source_name", "byline"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["section"]
+    inlines = [PhotoInline]
+    actions = ["publish", "unpublish"]
+    save_on_top = True
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "standfirst", "body"]}),
+        ("Source and byline", {"fields": [("source_name", "source_url"), "byline"]}),
+        ("Filing", {"fields": ["section", "tags"]}),
+        ("Publishing", {"fields": ["status", "published_at"]}),
+    ]
+
+    @admin.display(boolean=True, description="Live")
+    def is_live_now(self, article):
+        return article.is_live
+
+    def get_readonly_fields(self, request, obj=None):
+        if self.has_publish_permission(request):
+            return self.readonly_fields
+        return [*self.readonly_fields, "status", "published_at"]
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("articles.publish_article")
+
+    @admin.action(description="Publish selected articles", permissions=["publish"])
+    def publish(self, request, queryset):
+        now = timezone.now()
+        drafts = queryset.filter(status=Article.Status.DRAFT)
+        # Keep a scheduled time an editor already chose; otherwise the article goes live now.
+        updated = drafts.filter(published_at__isnull=True).update(status=Article.Status.PUBLISHED, published_at=now)
+        updated += drafts.update(status=Article.Status.PUBLISHED)
+        self.message_user(
+            request, ngettext("%d article published.", "%d articles published.", updated) % updated, messages.SUCCESS
+        )
+
+    @admin.action(description="Unpublish selected articles (back to draft)", permissions=["publish"])
+    def unpublish(self, request, queryset):
+        updated = queryset.filter(status=Article.Status.PUBLISHED).update(status=Article.Status.DRAFT)
+        self.message_user(
+            request,
+            ngettext("%d article returned to draft.", "%d articles returned to draft.", updated) % updated,
+            messages.SUCCESS,
+        )

@@ -1,0 +1,96 @@
+"""Reader pages for articles. Every queryset starts from ``Article.objects.published()``."""
+
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.cache import add_never_cache_headers
+from django.views.generic import DateDetailView, DetailView, ListView
+from taggit.models import Tag
+
+from .models import Article, Section
+
+PAGE_SIZE = 12
+
+
+def can_preview(user):
+    return user.is_active and user.is_staff and user.has_perm("articles.change_article")
+
+
+class PreviewHeadersMixin:
+    """Pages showing something not yet live are for staff eyes only: never cached, never indexed."""
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if not self.object.is_live:
+            add_never_cache_headers(response)
+            response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+
+class ArticleListView(ListView):
+    template_name = "articles/article_list.html"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        return Article.objects.published().for_listing()
+
+    def paginate_queryset(self, queryset, page_size):
+        # An impossible ?page= is a missing page (404), not a server error.
+        try:
+            return super().paginate_queryset(queryset, page_size)
+        except (Http404, ValueError, OverflowError):
+            raise Http404("No such page.") from None
+
+
+class ArticleDetailView(PreviewHeadersMixin, DateDetailView):
+    date_field = "published_at"
+    month_format = "%m"
+    day_format = "%d"
+    template_name = "articles/article_detail.html"
+
+    def get_queryset(self):
+        if can_preview(self.request.user):
+            return Article.objects.for_detail()
+        return Article.objects.published().for_detail()
+
+    def get_allow_future(self):
+        return can_preview(self.request.user)
+
+
+class ArticlePreviewView(PermissionRequiredMixin, PreviewHeadersMixin, DetailView):
+    """Where "view on site" leads for a draft with no publication time yet."""
+
+    permission_required = "articles.change_article"
+    raise_exception = True
+    template_name = "articles/article_detail.html"
+    queryset = Article.objects.for_detail()
+
+    def handle_no_permission(self):
+        # Readers must not learn that a draft exists: 404, not 403.
+        raise Http404("No article found.")
+
+
+class SectionDetailView(ArticleListView):
+    template_name = "articles/section_detail.html"
+
+    def get_queryset(self):
+        self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(section=self.section)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(section=self.section, **kwargs)
+
+
+class TagDetailView(ArticleListView):
+    template_name = "articles/tag_detail.html"
+
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(tags=self.tag)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(tag=self.tag, **kwargs)
+        # A tag used only by drafts or scheduled stories does not exist for readers.
+        if not context["object_list"]:
+            raise Http404("No published articles with this tag.")
+        return context

@@ -1,0 +1,1 @@
+"""Cities, award programmes and city rankings: the structured facts behind the news."""

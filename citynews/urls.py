@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+
+from .media import serve_media
+
+admin.site.site_header = "citynews newsroom"
+admin.site.site_title = "citynews admin"
+admin.site.index_title = "Newsroom"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("articles.urls")),
+]
+
+if settings.SERVE_MEDIA:
+    prefix = settings.MEDIA_URL.lstrip("/")
+    urlpatterns.append(re_path(rf"^{prefix}(?P<path>.+)$", serve_media, name="media"))
