@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import ngettext
@@ -82,8 +84,13 @@ class ArticleAdmin(admin.ModelAdmin):
         now = timezone.now()
         drafts = queryset.filter(status=Article.Status.DRAFT)
         # Keep a scheduled time an editor already chose; otherwise the article goes live now.
-        updated = drafts.filter(published_at__isnull=True).update(status=Article.Status.PUBLISHED, published_at=now)
-        updated += drafts.update(status=Article.Status.PUBLISHED)
+        updated = drafts.filter(published_at__isnull=True).update(
+            status=Article.Status.PUBLISHED, published_at=now, content_changed_at=now
+        )
+        # Sitemaps' lastmod: the change readers see is dated when it goes live, not before.
+        updated += drafts.update(
+            status=Article.Status.PUBLISHED, content_changed_at=Greatest(F("published_at"), Value(now))
+        )
         self.message_user(
             request, ngettext("%d article published.", "%d articles published.", updated) % updated, messages.SUCCESS
         )

@@ -1,6 +1,10 @@
 """Articles, their sections and photos. ``Article.objects.published()`` decides what readers see."""
 
+import math
+import mimetypes
+
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
@@ -43,6 +47,13 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_detail(self):
         return self.select_related("section").prefetch_related("tags", "photos")
+
+    def related_to(self, article, limit=4):
+        """Stories sharing a tag with ``article``, most recent first; one query (plus prefetches)."""
+        tag_ids = [tag.pk for tag in article.tags.all()]
+        if not tag_ids:
+            return self.none()
+        return self.filter(tags__in=tag_ids).exclude(pk=article.pk).distinct().order_by("-published_at", "-id")[:limit]
 
 
 class Article(models.Model):
@@ -96,6 +107,14 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    content_changed_at = models.DateTimeField(
+        null=True,
+        editable=False,
+        help_text="When readers last saw a change: moves on saves of a published article, never on a draft save.",
+    )
+    reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
+    # Kept up to date by a PostgreSQL trigger (migration 0002) so bulk updates and imports are indexed too.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -124,6 +143,10 @@ class Article(models.Model):
         self.body = sanitize_html(self.body)
         if not self.slug:
             self.slug = slugify(self.title, allow_unicode=True)[:200]
+        self.reading_minutes = reading_minutes(self.body)
+        if self.status == self.Status.PUBLISHED and self.published_at is not None:
+            # A scheduled story's change becomes visible only when it goes live.
+            self.content_changed_at = max(timezone.now(), self.published_at)
         super().save(*args, **kwargs)
 
     @property
@@ -151,6 +174,10 @@ class Article(models.Model):
         return [photo for photo in self.photos.all() if not photo.is_lead]
 
     @property
+    def last_published_change(self):
+        return self.content_changed_at or self.published_at
+
+    @property
     def summary(self):
         return self.standfirst or strip_tags(self.body)[:300]
 
@@ -162,6 +189,14 @@ class Article(models.Model):
             "articles:detail",
             kwargs={"year": local.year, "month": f"{local.month:02d}", "day": f"{local.day:02d}", "slug": self.slug},
         )
+
+
+WORDS_PER_MINUTE = 200
+
+
+def reading_minutes(body_html):
+    """Whole minutes to read ``body_html`` at an ordinary pace, never less than one."""
+    return max(1, math.ceil(len(strip_tags(body_html or "").split()) / WORDS_PER_MINUTE))
 
 
 def validate_photo_upload(upload):
@@ -181,6 +216,7 @@ class Photo(models.Model):
     width = models.PositiveIntegerField(editable=False, default=0)
     height = models.PositiveIntegerField(editable=False, default=0)
     renditions = models.JSONField(default=list, editable=False)
+    file_size = models.PositiveIntegerField(default=0, editable=False, help_text="Bytes of the stored image.")
     alt_text = models.CharField(
         max_length=250, help_text="What the photo shows, for readers who cannot see it. Required."
     )
@@ -216,11 +252,23 @@ class Photo(models.Model):
             self.image.save(images.stored_name(clean.extension), clean.content, save=False)
             self.width, self.height = clean.width, clean.height
             self.renditions = images.make_renditions(self.image.storage, self.image.name)
+            # Stored now so feeds can give the enclosure's length without touching the disk.
+            self.file_size = self.image.size
         super().save(*args, **kwargs)
 
     @property
     def srcset(self):
         return ", ".join(f"{settings.MEDIA_URL}{r['name']} {r['width']}w" for r in self.renditions)
+
+    @property
+    def content_type(self):
+        return mimetypes.guess_type(self.image.name)[0] or "application/octet-stream"
+
+    @property
+    def largest_url(self):
+        if not self.renditions:
+            return self.image.url if self.image else ""
+        return f"{settings.MEDIA_URL}{self.renditions[-1]['name']}"
 
     @property
     def thumbnail_url(self):

@@ -1,13 +1,41 @@
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from . import views
+from . import feeds, views
+from .sitemaps import SITEMAPS
 
 app_name = "articles"
 
 urlpatterns = [
     path("", views.ArticleListView.as_view(), name="home"),
     path("<int:year>/<str:month>/<str:day>/<str:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+    path("<int:year>/", views.ArticleYearArchiveView.as_view(), name="archive_year"),
+    path("<int:year>/<str:month>/", views.ArticleMonthArchiveView.as_view(), name="archive_month"),
+    path("archive/", views.ArchiveIndexView.as_view(), name="archive"),
     path("preview/<int:pk>/", views.ArticlePreviewView.as_view(), name="preview"),
+    path("sections/", views.SectionListView.as_view(), name="section_list"),
     path("section/<str:slug>/", views.SectionDetailView.as_view(), name="section"),
+    path("section/<str:slug>/rss/", feeds.SectionFeed(), name="section_rss"),
+    path("section/<str:slug>/atom/", feeds.SectionAtomFeed(), name="section_atom"),
     path("tag/<str:slug>/", views.TagDetailView.as_view(), name="tag"),
+    path("tag/<str:slug>/rss/", feeds.TagFeed(), name="tag_rss"),
+    path("tag/<str:slug>/atom/", feeds.TagAtomFeed(), name="tag_atom"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("feeds/rss/", feeds.LatestArticlesFeed(), name="rss"),
+    path("feeds/atom/", feeds.LatestArticlesAtomFeed(), name="atom"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "articles:sitemap-section"},
+        name="sitemap-index",
+    ),
+    # Listed before the generic section pattern, which reverses to this same address for "news".
+    path(
+        "sitemap-news.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": {"news": SITEMAPS["news"]}, "template_name": "articles/sitemap_news.xml"},
+        name="sitemap-news",
+    ),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
 ]

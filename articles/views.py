@@ -1,12 +1,18 @@
 """Reader pages for articles. Every queryset starts from ``Article.objects.published()``."""
 
+from django.conf import settings
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.http import Http404
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django.views.generic import DateDetailView, DetailView, ListView
+from django.views.decorators.http import require_GET
+from django.views.generic import DateDetailView, DetailView, ListView, MonthArchiveView, YearArchiveView
 from taggit.models import Tag
 
+from . import search
 from .models import Article, Section
 
 PAGE_SIZE = 12
@@ -56,6 +62,10 @@ class ArticleDetailView(PreviewHeadersMixin, DateDetailView):
     def get_allow_future(self):
         return can_preview(self.request.user)
 
+    def get_context_data(self, **kwargs):
+        related = Article.objects.published().related_to(self.object).for_listing()
+        return super().get_context_data(related_articles=related, **kwargs)
+
 
 class ArticlePreviewView(PermissionRequiredMixin, PreviewHeadersMixin, DetailView):
     """Where "view on site" leads for a draft with no publication time yet."""
@@ -94,3 +104,87 @@ class TagDetailView(ArticleListView):
         if not context["object_list"]:
             raise Http404("No published articles with this tag.")
         return context
+
+
+class SectionListView(ListView):
+    template_name = "articles/section_list.html"
+
+    def get_queryset(self):
+        return Section.objects.annotate(
+            live_count=Count("articles", filter=Q(articles__in=Article.objects.published()))
+        )
+
+
+class ArchiveMixin:
+    """Shared by the year and month archives: live stories only, paginated like every list."""
+
+    date_field = "published_at"
+    month_format = "%m"
+    make_object_list = True
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        return Article.objects.published().for_listing()
+
+    paginate_queryset = ArticleListView.paginate_queryset
+
+
+class ArticleYearArchiveView(ArchiveMixin, YearArchiveView):
+    template_name = "articles/archive_year.html"
+
+
+class ArticleMonthArchiveView(ArchiveMixin, MonthArchiveView):
+    template_name = "articles/archive_month.html"
+
+
+class ArchiveIndexView(ListView):
+    """Every month with live stories, newest first, with how many there were."""
+
+    template_name = "articles/archive_index.html"
+
+    def get_queryset(self):
+        return (
+            Article.objects.published()
+            .annotate(month=TruncMonth("published_at"))
+            .order_by()
+            .values("month")
+            .annotate(count=Count("id"))
+            .order_by("-month")
+        )
+
+
+class SearchView(ArticleListView):
+    template_name = "articles/search_results.html"
+    paginate_by = 10
+
+    def get(self, request, *args, **kwargs):
+        self.query = search.clean_query(request.GET.get("q", ""))
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        # An empty or punctuation-only query needs no database work at all.
+        if not self.query:
+            return Article.objects.none()
+        return search.search_articles(self.query)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        search.decorate(context["object_list"], self.query)
+        context.update(
+            query=self.query,
+            asked=bool(self.request.GET.get("q", "").strip()),
+            groups=search.search_groups(self.query) if self.query else [],
+        )
+        return context
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /preview/",
+        f"Sitemap: {settings.SITE_URL}{reverse('articles:sitemap-index')}",
+        f"Sitemap: {settings.SITE_URL}{reverse('articles:sitemap-news')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

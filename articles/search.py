@@ -1,0 +1,163 @@
+"""
+Site search: query clean-up, article search on PostgreSQL or SQLite, safe highlighting.
+
+On PostgreSQL articles are found through ``Article.search_vector`` (weighted and
+kept current by a trigger, see migration 0002), ranked with ``SearchRank`` and
+given a ``ts_headline`` snippet. On other databases a simpler ``icontains``
+search finds the same stories, newest first, and snippets are made in Python.
+
+Other apps add their own result groups (cities, award categories, rankings)
+by appending a callable to ``SEARCHERS``: it takes the cleaned query and
+returns a ``SearchGroup`` or ``None``.
+"""
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import F, Func, Q, TextField
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import mark_safe
+
+from .models import Article
+
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 8
+SEARCH_CONFIG = "english"
+SNIPPET_WORDS = 30
+# Private-use characters: ts_headline marks matches with them, and the text they
+# surround is escaped before they become <mark> tags, so body HTML can never leak.
+START_MARK, STOP_MARK = "\ue000", "\ue001"
+_SENTINELS = re.compile(f"[{START_MARK}{STOP_MARK}]")
+
+
+@dataclass
+class SearchGroup:
+    """A short list of non-article results, shown above the stories."""
+
+    title: str
+    results: list = field(default_factory=list)  # objects with get_absolute_url() and __str__
+
+
+SEARCHERS = []
+
+
+def clean_query(raw):
+    """The query as searched: no control characters, single spaces, at most 200 characters.
+
+    Returns '' when nothing searchable is left (only punctuation, only spaces).
+    """
+    text = "".join(" " if unicodedata.category(ch)[0] in "CZ" else ch for ch in (raw or "")[: MAX_QUERY_LENGTH * 4])
+    text = " ".join(text.split())[:MAX_QUERY_LENGTH].strip()
+    return text if any(ch.isalnum() for ch in text) else ""
+
+
+def query_terms(query):
+    """Words of the query, for the fallback search and for highlighting titles."""
+    terms = []
+    for word in re.findall(r"\w+", query):
+        if word.lower() not in terms and word.strip("_"):
+            terms.append(word.lower())
+    return terms[:MAX_TERMS]
+
+
+class TextOfHtml(Func):
+    """A column's HTML as plain text (tags and entities removed, no sentinel characters) in SQL."""
+
+    template = "regexp_replace(%(expressions)s, '<[^>]*>|&[#a-zA-Z0-9]+;|[" + START_MARK + STOP_MARK + "]', ' ', 'g')"
+    output_field = TextField()
+
+
+def search_articles(query):
+    """Live articles matching ``query`` (already cleaned), best first, each with ``rank`` and ``headline``."""
+    articles = Article.objects.published().for_listing()
+    if connection.vendor == "postgresql":
+        ts_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+        return (
+            articles.filter(search_vector=ts_query)
+            .annotate(
+                rank=SearchRank(F("search_vector"), ts_query),
+                headline=SearchHeadline(
+                    TextOfHtml(F("body")),
+                    ts_query,
+                    config=SEARCH_CONFIG,
+                    start_sel=START_MARK,
+                    stop_sel=STOP_MARK,
+                    max_words=SNIPPET_WORDS,
+                    min_words=12,
+                    max_fragments=2,
+                    fragment_delimiter=" … ",
+                ),
+            )
+            .order_by("-rank", "-published_at", "-id")
+        )
+    terms = query_terms(query)
+    if not terms:
+        return articles.none()
+    matches = Q()
+    for term in terms:
+        matches &= Q(title__icontains=term) | Q(standfirst__icontains=term) | Q(body__icontains=term)
+    return articles.filter(matches).order_by("-published_at", "-id")
+
+
+def marked_headline(raw_headline):
+    """Escape a ts_headline result, then turn its sentinel characters into <mark> tags."""
+    pieces = re.split(f"({START_MARK}|{STOP_MARK})", raw_headline or "")
+    out, open_mark = [], False
+    for piece in pieces:
+        if piece == START_MARK and not open_mark:
+            out.append("<mark>")
+            open_mark = True
+        elif piece == STOP_MARK and open_mark:
+            out.append("</mark>")
+            open_mark = False
+        elif piece not in (START_MARK, STOP_MARK):
+            # The SQL removed tags but left text as stored; unescaped once, escaped once.
+            out.append(escape(_SENTINELS.sub("", html.unescape(piece))))
+    if open_mark:
+        out.append("</mark>")
+    return mark_safe("".join(out))
+
+
+def highlight(text, terms):
+    """``text`` escaped, with every word starting with one of ``terms`` in <mark>."""
+    if not terms:
+        return escape(text)
+    pattern = re.compile(r"\b(" + "|".join(re.escape(t) for t in terms) + r")\w*", re.IGNORECASE)
+    out, last = [], 0
+    for match in pattern.finditer(text):
+        out.append(escape(text[last : match.start()]))
+        out.append(f"<mark>{escape(match.group(0))}</mark>")
+        last = match.end()
+    out.append(escape(text[last:]))
+    return mark_safe("".join(out))
+
+
+def snippet(body_html, terms, words=SNIPPET_WORDS):
+    """A window of the body's text around the first term found, highlighted."""
+    body_words = html.unescape(strip_tags(body_html or "")).split()
+    lowered = [word.lower() for word in body_words]
+    first = next((i for i, word in enumerate(lowered) if any(t in word for t in terms)), 0)
+    start = max(0, first - words // 3)
+    window = " ".join(body_words[start : start + words])
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if start + words < len(body_words) else ""
+    return mark_safe(f"{prefix}{highlight(window, terms)}{suffix}")
+
+
+def decorate(articles, query):
+    """Give each article on a results page ``title_marked`` and ``snippet`` (both safe HTML)."""
+    terms = query_terms(query)
+    for article in articles:
+        article.title_marked = highlight(article.title, terms)
+        headline = getattr(article, "headline", None)
+        article.snippet = marked_headline(headline) if headline is not None else snippet(article.body, terms)
+    return articles
+
+
+def search_groups(query):
+    """Result groups from other apps' searchers, empty ones left out."""
+    return [group for group in (searcher(query) for searcher in SEARCHERS) if group and group.results]

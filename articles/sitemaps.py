@@ -1,0 +1,74 @@
+"""
+Sitemaps of live stories and sections, and the Google News sitemap of the last two days.
+
+``SITEMAPS`` is the index's table of contents; the awards app adds its own
+entries (cities, awards, rankings) to it.
+"""
+
+from datetime import timedelta
+
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Max, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import Article, Section
+
+NEWS_WINDOW = timedelta(days=2)
+
+
+class ArticleSitemap(Sitemap):
+    limit = 5000
+
+    def items(self):
+        return (
+            Article.objects.published()
+            .only("slug", "published_at", "content_changed_at", "status")
+            .order_by("-published_at", "-id")
+        )
+
+    def lastmod(self, article):
+        return article.last_published_change
+
+
+class SectionSitemap(Sitemap):
+    def items(self):
+        live = Article.objects.published()
+        return Section.objects.annotate(
+            last_story_change=Max("articles__content_changed_at", filter=Q(articles__in=live))
+        ).order_by("position", "name")
+
+    def lastmod(self, section):
+        return section.last_story_change
+
+
+class ArchiveSitemap(Sitemap):
+    """The pages that list stories: latest, sections index, archive index."""
+
+    def items(self):
+        return ["articles:home", "articles:section_list", "articles:archive"]
+
+    def location(self, name):
+        return reverse(name)
+
+
+class NewsSitemap(ArticleSitemap):
+    """Stories that went live in the last two days, for Google News (at most 1,000)."""
+
+    limit = 1000
+
+    def items(self):
+        return (
+            super()
+            .items()
+            .filter(published_at__gte=timezone.now() - NEWS_WINDOW)
+            .only("slug", "title", "published_at", "content_changed_at", "status")
+        )
+
+
+SITEMAPS = {
+    "articles": ArticleSitemap,
+    "sections": SectionSitemap,
+    "pages": ArchiveSitemap,
+    "news": NewsSitemap,
+}
