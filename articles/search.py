@@ -31,7 +31,9 @@ SNIPPET_WORDS = 30
 # Private-use characters: ts_headline marks matches with them, and the text they
 # surround is escaped before they become <mark> tags, so body HTML can never leak.
 START_MARK, STOP_MARK = "\ue000", "\ue001"
+LT, GT, AMP = "\ue002", "\ue003", "\ue004"
 _SENTINELS = re.compile(f"[{START_MARK}{STOP_MARK}]")
+_STAND_INS = str.maketrans({LT: "<", GT: ">", AMP: "&"})
 
 
 @dataclass
@@ -65,9 +67,18 @@ def query_terms(query):
 
 
 class TextOfHtml(Func):
-    """A column's HTML as plain text (tags and entities removed, no sentinel characters) in SQL."""
+    """A column's HTML as text for ts_headline, in SQL.
 
-    template = "regexp_replace(%(expressions)s, '<[^>]*>|&[#a-zA-Z0-9]+;|[" + START_MARK + STOP_MARK + "]', ' ', 'g')"
+    Tags and stray sentinels go; ``&lt;``, ``&gt;`` and ``&amp;`` become private-use
+    stand-ins, because ts_headline's parser would swallow them (or the characters
+    they encode) as markup. ``marked_headline`` turns them back.
+    """
+
+    template = (
+        "replace(replace(replace("
+        f"regexp_replace(%(expressions)s, '<[^>]*>|[{START_MARK}-{AMP}]', ' ', 'g'), "
+        f"'&lt;', '{LT}'), '&gt;', '{GT}'), '&amp;', '{AMP}')"
+    )
     output_field = TextField()
 
 
@@ -115,8 +126,9 @@ def marked_headline(raw_headline):
             out.append("</mark>")
             open_mark = False
         elif piece not in (START_MARK, STOP_MARK):
-            # The SQL removed tags but left text as stored; unescaped once, escaped once.
-            out.append(escape(_SENTINELS.sub("", html.unescape(piece))))
+            # Text as stored in HTML: decoded once, stand-ins restored, then escaped once.
+            text = _SENTINELS.sub("", html.unescape(piece)).translate(_STAND_INS)
+            out.append(escape(text))
     if open_mark:
         out.append("</mark>")
     return mark_safe("".join(out))

@@ -1,0 +1,169 @@
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from articles import search
+from articles.models import Article
+from tests.conftest import make_article, parse
+
+pytestmark = pytest.mark.django_db
+
+on_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text search needs PostgreSQL")
+on_sqlite = pytest.mark.skipif(connection.vendor == "postgresql", reason="the fallback runs on other databases")
+
+
+def result_titles(page):
+    return [h.get_text() for h in page.select("main .search-result .card__title")]
+
+
+def test_search_box_on_every_page(client):
+    article = make_article()
+    for url in ["/", article.get_absolute_url(), "/sections/", "/archive/"]:
+        form = parse(client.get(url)).select_one("header form[role=search]")
+        assert form["action"] == "/search/" and form["method"] == "get"
+        field = form.select_one("input[name=q]")
+        assert field["type"] == "search"
+        assert form.select_one(f"label[for={field['id']}]").get_text(strip=True) == "Search stories"
+
+
+def test_finds_title_and_body_matches_and_marks_them(client):
+    in_title = make_article(title="Hangzhou wins the lighthouse award", body="<p>Nothing else.</p>")
+    in_body = make_article(title="Other news", body="<p>Officials met in <strong>Hangzhou</strong> on Monday.</p>")
+    make_article(title="Unrelated", body="<p>Shenzhen</p>")
+    response = client.get("/search/", {"q": "hangzhou"})
+    assert response.status_code == 200
+    page = parse(response)
+    assert sorted(result_titles(page)) == sorted([in_title.title, in_body.title])
+    marks = [m.get_text() for m in page.select("main .search-result mark")]
+    assert "Hangzhou" in marks
+    body_result = next(r for r in page.select(".search-result") if r.h2.get_text() == "Other news")
+    assert body_result.select_one(".search-result__snippet mark").get_text() == "Hangzhou"
+    assert page.select_one("main [role=status]").get_text(strip=True) == "2 stories match “hangzhou”."
+
+
+@on_postgres
+def test_title_match_ranks_above_body_match():
+    # The body match is newer, so only the rank can put the title match first.
+    in_body = make_article(title="Budget news", body="<p>The mayor mentioned Suzhou once.</p>")
+    in_title = make_article(
+        title="Suzhou tops the ranking",
+        body="<p>Another city entirely.</p>",
+        published_at=timezone.now() - timedelta(days=3),
+    )
+    results = list(search.search_articles("suzhou"))
+    assert results == [in_title, in_body]
+    assert results[0].rank > results[1].rank
+
+
+@on_postgres
+def test_postgres_search_stems_and_weights_standfirst_above_body():
+    in_body = make_article(title="A", standfirst="", body="<p>Cities were awarded prizes.</p>")
+    in_standfirst = make_article(
+        title="B", standfirst="The city award goes east.", published_at=timezone.now() - timedelta(days=5)
+    )
+    assert list(search.search_articles("awards")) == [in_standfirst, in_body]
+
+
+@on_postgres
+def test_trigger_indexes_bulk_updates():
+    article = make_article(title="Plain title")
+    Article.objects.filter(pk=article.pk).update(title="Chengdu smart metro")
+    assert list(search.search_articles("chengdu")) == [article]
+
+
+@on_sqlite
+def test_fallback_finds_both_newest_first():
+    in_title = make_article(title="Suzhou tops the ranking", published_at=timezone.now() - timedelta(days=3))
+    in_body = make_article(title="Budget news", body="<p>The mayor mentioned Suzhou once.</p>")
+    assert list(search.search_articles("suzhou")) == [in_body, in_title]
+
+
+def test_every_word_must_match():
+    both = make_article(title="Shenzhen transport", body="<p>New metro line.</p>")
+    make_article(title="Shenzhen budget", body="<p>Taxes.</p>")
+    assert list(search.search_articles("shenzhen metro")) == [both]
+
+
+def test_drafts_and_scheduled_stories_are_not_found(client):
+    live = make_article(title="Xiamen live story")
+    make_article(title="Xiamen draft story", status=Article.Status.DRAFT, published_at=None)
+    make_article(title="Xiamen scheduled story", published_at=timezone.now() + timedelta(hours=2))
+    assert list(search.search_articles("xiamen")) == [live]
+    assert result_titles(parse(client.get("/search/", {"q": "xiamen"}))) == [live.title]
+
+
+def test_snippet_escapes_body_text_but_keeps_marks(client):
+    make_article(title="Escaping", body="<p>Wuhan &lt;script&gt;alert(1)&lt;/script&gt; wins.</p>")
+    page = parse(client.get("/search/", {"q": "wuhan"}))
+    snippet = page.select_one(".search-result__snippet")
+    assert snippet.select("script") == []
+    assert [m.get_text() for m in snippet.select("mark")] == ["Wuhan"]
+    assert "<script>alert(1)</script>" in snippet.get_text()
+
+
+def test_title_is_escaped_when_marked(client):
+    make_article(title="Ningbo <b>bold</b> claims")
+    heading = parse(client.get("/search/", {"q": "ningbo"})).select_one(".search-result h2 a")
+    assert heading.select("b") == []
+    assert heading.get_text() == "Ningbo <b>bold</b> claims"
+    assert heading.mark.get_text() == "Ningbo"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["x" * 10_000, "wuxi\x00city", "%", "_", "%_%", "!!! ??? ...", "   ", "\x00\x01\x02", "' OR 1=1 --", "a & | ! :*"],
+)
+def test_abusive_queries_get_a_clean_answer(client, query):
+    make_article(title="Wuxi city news")
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+    assert parse(response).select_one("main h1").get_text() == "Search"
+
+
+def test_percent_and_underscore_are_literal():
+    literal = make_article(title="Growth of 5% in 2025", body="<p>snake_case appears</p>")
+    make_article(title="Growth of 55 in 2025")
+    assert list(search.search_articles("snake_case")) == [literal]
+    assert list(search.search_articles("5%")) != []
+
+
+def test_nul_bytes_are_removed_and_length_capped():
+    assert search.clean_query("wu\x00xi") == "wu xi"
+    assert len(search.clean_query("y" * 10_000)) == search.MAX_QUERY_LENGTH
+    assert search.clean_query("%%%  ___ ...") == ""
+
+
+def test_empty_query_shows_the_form_without_searching(client, django_assert_num_queries):
+    make_article()
+    with django_assert_num_queries(1):  # the section navigation only
+        response = client.get("/search/", {"q": "?!%"})
+    page = parse(response)
+    assert response.status_code == 200
+    assert page.select(".search-result") == []
+    assert "punctuation alone finds nothing" in page.select_one("main [role=status]").get_text()
+
+
+def test_results_are_paginated_and_keep_the_query(client):
+    for n in range(12):
+        make_article(title=f"Tianjin story {n}")
+    page = parse(client.get("/search/", {"q": "tianjin"}))
+    assert len(result_titles(page)) == 10
+    next_link = page.select_one("nav.pagination a[rel=next]")["href"]
+    assert next_link == "?q=tianjin&page=2"
+    second = client.get("/search/" + next_link)
+    assert len(result_titles(parse(second))) == 2
+    assert client.get("/search/", {"q": "tianjin", "page": "99"}).status_code == 404
+    assert client.get("/search/", {"q": "tianjin", "page": "x"}).status_code == 404
+
+
+def test_query_count_does_not_grow_with_results(client, django_assert_max_num_queries):
+    make_article(title="Qingdao one", tags=["ports"])
+    with django_assert_max_num_queries(5) as one:
+        client.get("/search/", {"q": "qingdao"})
+    for n in range(20):
+        make_article(title=f"Qingdao {n}", tags=["ports", f"t{n}"])
+    with django_assert_max_num_queries(5) as many:
+        client.get("/search/", {"q": "qingdao"})
+    assert len(one.captured_queries) == len(many.captured_queries)
