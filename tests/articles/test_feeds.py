@@ -22,7 +22,7 @@ def test_rss_has_live_stories_with_full_content_dates_and_enclosure(client):
     older = make_article(title="Older", published_at=timezone.now() - timedelta(days=2), tags=["metro"])
     newer = make_article(
         title="Newer <b>&</b> bolder",
-        body='<p>Full <strong>body</strong> text.</p><script>alert(1)</script>',
+        body="<p>Full <strong>body</strong> text.</p><script>alert(1)</script>",
         byline="A. Writer",
         published_at=timezone.now() - timedelta(hours=1),
     )
