@@ -33,19 +33,21 @@ class PreviewHeadersMixin:
         return response
 
 
-class ArticleListView(ListView):
-    template_name = "articles/article_list.html"
-    paginate_by = PAGE_SIZE
-
-    def get_queryset(self):
-        return Article.objects.published().for_listing()
-
+class MissingPageMixin:
     def paginate_queryset(self, queryset, page_size):
         # An impossible ?page= is a missing page (404), not a server error.
         try:
             return super().paginate_queryset(queryset, page_size)
         except (Http404, ValueError, OverflowError):
             raise Http404("No such page.") from None
+
+
+class ArticleListView(MissingPageMixin, ListView):
+    template_name = "articles/article_list.html"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        return Article.objects.published().for_listing()
 
 
 class ArticleDetailView(PreviewHeadersMixin, DateDetailView):
@@ -112,10 +114,10 @@ class SectionListView(ListView):
     def get_queryset(self):
         return Section.objects.annotate(
             live_count=Count("articles", filter=Q(articles__in=Article.objects.published()))
-        )
+        ).order_by("position", "name")
 
 
-class ArchiveMixin:
+class ArchiveMixin(MissingPageMixin):
     """Shared by the year and month archives: live stories only, paginated like every list."""
 
     date_field = "published_at"
@@ -125,8 +127,6 @@ class ArchiveMixin:
 
     def get_queryset(self):
         return Article.objects.published().for_listing()
-
-    paginate_queryset = ArticleListView.paginate_queryset
 
 
 class ArticleYearArchiveView(ArchiveMixin, YearArchiveView):

@@ -46,7 +46,9 @@ def test_finds_title_and_body_matches_and_marks_them(client):
 @on_postgres
 def test_title_match_ranks_above_body_match():
     # The body match is newer, so only the rank can put the title match first.
-    in_body = make_article(title="Budget news", body="<p>The mayor mentioned Suzhou once.</p>")
+    in_body = make_article(
+        title="Budget news", body="<p>The mayor mentioned Suzhou once.</p>", published_at=timezone.now()
+    )
     in_title = make_article(
         title="Suzhou tops the ranking",
         body="<p>Another city entirely.</p>",
@@ -59,7 +61,9 @@ def test_title_match_ranks_above_body_match():
 
 @on_postgres
 def test_postgres_search_stems_and_weights_standfirst_above_body():
-    in_body = make_article(title="A", standfirst="", body="<p>Cities were awarded prizes.</p>")
+    in_body = make_article(
+        title="A", standfirst="", body="<p>Cities were awarded prizes.</p>", published_at=timezone.now()
+    )
     in_standfirst = make_article(
         title="B", standfirst="The city award goes east.", published_at=timezone.now() - timedelta(days=5)
     )
@@ -76,7 +80,9 @@ def test_trigger_indexes_bulk_updates():
 @on_sqlite
 def test_fallback_finds_both_newest_first():
     in_title = make_article(title="Suzhou tops the ranking", published_at=timezone.now() - timedelta(days=3))
-    in_body = make_article(title="Budget news", body="<p>The mayor mentioned Suzhou once.</p>")
+    in_body = make_article(
+        title="Budget news", body="<p>The mayor mentioned Suzhou once.</p>", published_at=timezone.now()
+    )
     assert list(search.search_articles("suzhou")) == [in_body, in_title]
 
 

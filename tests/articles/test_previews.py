@@ -1,0 +1,146 @@
+import json
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article
+from tests.conftest import make_article, make_photo, make_section, parse
+
+pytestmark = pytest.mark.django_db
+
+SITE = "https://citynews.example"
+
+
+@pytest.fixture(autouse=True)
+def _site_url(settings):
+    settings.SITE_URL = SITE
+
+
+def json_ld(page):
+    (script,) = page.select('script[type="application/ld+json"]')
+    return json.loads(script.string)
+
+
+def meta(page, key):
+    tag = page.select_one(f'meta[property="{key}"]') or page.select_one(f'meta[name="{key}"]')
+    return tag["content"] if tag else None
+
+
+def test_canonical_open_graph_and_twitter_tags(client):
+    article = make_article(title="Shenzhen wins", standfirst="A short summary.", tags=["awards"])
+    photo = make_photo(article, is_lead=True, alt_text="The Shenzhen skyline at dusk")
+    page = parse(client.get(article.get_absolute_url()))
+    canonical = f"{SITE}{article.get_absolute_url()}"
+    assert page.select_one('link[rel="canonical"]')["href"] == canonical
+    assert meta(page, "og:type") == "article"
+    assert meta(page, "og:title") == "Shenzhen wins"
+    assert meta(page, "og:description") == "A short summary."
+    assert meta(page, "og:url") == canonical
+    largest = photo.renditions[-1]
+    assert meta(page, "og:image") == f"{SITE}/media/{largest['name']}"
+    assert meta(page, "og:image:alt") == "The Shenzhen skyline at dusk"
+    assert meta(page, "og:image:width") == str(largest["width"])
+    assert meta(page, "twitter:card") == "summary_large_image"
+    assert meta(page, "twitter:image") == meta(page, "og:image")
+    assert meta(page, "twitter:image:alt") == "The Shenzhen skyline at dusk"
+    assert meta(page, "article:tag") == "awards"
+
+
+def test_json_ld_news_article_field_by_field(client):
+    section = make_section(name="Awards")
+    article = make_article(title="Hangzhou named", byline="Li Wei", section=section, tags=["lighthouse"])
+    photo = make_photo(article, is_lead=True, alt_text="Hangzhou's West Lake")
+    data = json_ld(parse(client.get(article.get_absolute_url())))
+    url = f"{SITE}{article.get_absolute_url()}"
+    assert data["@context"] == "https://schema.org"
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == "Hangzhou named"
+    assert data["url"] == url and data["mainEntityOfPage"] == {"@type": "WebPage", "@id": url}
+    assert data["datePublished"] == article.published_at.isoformat()
+    assert data["dateModified"] == article.content_changed_at.isoformat()
+    assert data["author"] == {"@type": "Person", "name": "Li Wei"}
+    assert data["publisher"] == {"@type": "Organization", "name": "citynews", "url": f"{SITE}/"}
+    assert data["articleSection"] == "Awards"
+    assert data["keywords"] == ["lighthouse"]
+    assert data["timeRequired"] == "PT1M"
+    largest = photo.renditions[-1]
+    assert data["image"] == [
+        {
+            "@type": "ImageObject",
+            "url": f"{SITE}/media/{largest['name']}",
+            "caption": "Hangzhou's West Lake",
+            "width": largest["width"],
+            "height": largest["height"],
+        }
+    ]
+
+
+def test_json_ld_cannot_be_broken_out_of(client):
+    article = make_article(title='</script><script>alert("x")</script> & <!-- more')
+    response = client.get(article.get_absolute_url())
+    assert b"</script><script>alert" not in response.content
+    page = parse(response)
+    assert json_ld(page)["headline"] == article.title
+    # Only the JSON-LD script: the title produced no element of its own.
+    assert len(page.select("script")) == 1
+
+
+def test_without_photo_or_byline(client):
+    article = make_article(byline="", title="Plain")
+    page = parse(client.get(article.get_absolute_url()))
+    assert meta(page, "twitter:card") == "summary"
+    assert meta(page, "og:image") is None
+    data = json_ld(page)
+    assert "image" not in data
+    assert data["author"] == {"@type": "Organization", "name": "citynews", "url": f"{SITE}/"}
+
+
+def test_preview_of_a_draft_has_noindex_and_no_rich_preview(editor_client):
+    draft = make_article(status=Article.Status.DRAFT, published_at=None, title="Embargoed")
+    page = parse(editor_client.get(draft.get_absolute_url()))
+    assert meta(page, "robots") == "noindex, nofollow"
+    assert page.select('script[type="application/ld+json"]') == []
+    assert page.select('link[rel="canonical"]') == []
+    assert meta(page, "og:title") is None
+
+
+def test_related_stories_share_a_tag_newest_first_capped(client):
+    article = make_article(tags=["metro", "budget"])
+    now = timezone.now()
+    related = [make_article(tags=["metro"], published_at=now - timedelta(hours=h)) for h in range(10, 16)]
+    make_article(tags=["other"])
+    make_article(tags=["metro"], status=Article.Status.DRAFT, published_at=None, title="Draft metro")
+    make_article(tags=["budget"], published_at=now + timedelta(hours=1), title="Scheduled budget")
+    page = parse(client.get(article.get_absolute_url()))
+    titles = [a.get_text() for a in page.select("aside.related .card__title a")]
+    assert titles == [a.title for a in related[:4]]
+    assert page.select_one("aside.related h2").get_text() == "Related stories"
+
+
+def test_no_related_section_without_tags(client):
+    article = make_article()
+    make_article()
+    assert parse(client.get(article.get_absolute_url())).select("aside.related") == []
+
+
+def test_reading_time(client):
+    article = make_article(body="<p>" + "word " * 450 + "</p>")
+    assert article.reading_minutes == 3
+    page = parse(client.get(article.get_absolute_url()))
+    assert page.select_one(".story .reading-time").get_text() == "3 min read"
+    assert make_article(body="").reading_minutes == 1
+
+
+def test_article_page_query_count_is_fixed(client, django_assert_max_num_queries):
+    article = make_article(tags=["metro"])
+    make_photo(article, is_lead=True)
+    make_article(tags=["metro"])
+    with django_assert_max_num_queries(10) as few:
+        client.get(article.get_absolute_url())
+    for n in range(10):
+        other = make_article(tags=["metro", f"t{n}"])
+        make_photo(other, is_lead=True)
+    with django_assert_max_num_queries(10) as many:
+        client.get(article.get_absolute_url())
+    assert len(few.captured_queries) == len(many.captured_queries)
