@@ -75,7 +75,17 @@ class LatestArticlesFeed(Feed):
         photo = item.lead_photo
         if photo is None:
             return []
-        return [Enclosure(f"{settings.SITE_URL}{photo.image.url}", str(photo.file_size), photo.content_type)]
+        return [Enclosure(photo.image.url, str(photo.file_size), photo.content_type)]
+
+    def get_feed(self, obj, request):
+        # Enclosures need absolute addresses on the host the feed was fetched from, like item links.
+        feed = super().get_feed(obj, request)
+        for item in feed.items:
+            item["enclosures"] = [
+                Enclosure(request.build_absolute_uri(enclosure.url), enclosure.length, enclosure.mime_type)
+                for enclosure in item["enclosures"]
+            ]
+        return feed
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):

@@ -131,8 +131,27 @@ class Article(models.Model):
             models.CheckConstraint(condition=Q(status__in=["draft", "published"]), name="article_status_valid"),
         ]
 
+    # What readers see of a story; a save that changes none of these is not news to a crawler.
+    READER_VISIBLE_FIELDS = (
+        "title", "slug", "standfirst", "body", "byline", "source_name", "source_url", "section_id", "status",
+        "published_at",
+    )  # fmt: skip
+
     def __str__(self):
         return self.title
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        article._loaded_visible = article._visible_values()
+        return article
+
+    def _visible_values(self):
+        return {name: self.__dict__.get(name) for name in self.READER_VISIBLE_FIELDS}
+
+    def _changed_for_readers(self):
+        loaded = getattr(self, "_loaded_visible", None)
+        return loaded is None or loaded != self._visible_values()
 
     def clean(self):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
@@ -144,10 +163,11 @@ class Article(models.Model):
         if not self.slug:
             self.slug = slugify(self.title, allow_unicode=True)[:200]
         self.reading_minutes = reading_minutes(self.body)
-        if self.status == self.Status.PUBLISHED and self.published_at is not None:
+        if self.status == self.Status.PUBLISHED and self.published_at is not None and self._changed_for_readers():
             # A scheduled story's change becomes visible only when it goes live.
             self.content_changed_at = max(timezone.now(), self.published_at)
         super().save(*args, **kwargs)
+        self._loaded_visible = self._visible_values()
 
     @property
     def is_live(self):

@@ -128,7 +128,7 @@ def marked_headline(raw_headline):
         elif piece not in (START_MARK, STOP_MARK):
             # Text as stored in HTML: decoded once, stand-ins restored, then escaped once.
             text = _SENTINELS.sub("", html.unescape(piece)).translate(_STAND_INS)
-            out.append(escape(text))
+            out.append(escape(re.sub(r"\s+", " ", text)))
     if open_mark:
         out.append("</mark>")
     return mark_safe("".join(out))

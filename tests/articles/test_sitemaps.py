@@ -59,6 +59,12 @@ def test_lastmod_moves_on_published_changes_only():
     assert article.content_changed_at > first_change
     live_change = article.content_changed_at
 
+    # Saving again with nothing new for readers (as load_demo or a double click does) is no change.
+    reloaded = Article.objects.get(pk=article.pk)
+    reloaded.save()
+    reloaded.refresh_from_db()
+    assert reloaded.content_changed_at == live_change
+
     article.status = Article.Status.DRAFT
     article.title = "Rewrite in progress"
     article.save()
