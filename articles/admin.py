@@ -58,6 +58,7 @@ class ArticleAdmin(admin.ModelAdmin):
     inlines = [PhotoInline]
     actions = ["publish", "unpublish"]
     save_on_top = True
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body"]}),
         ("Source and byline", {"fields": [("source_name", "source_url"), "byline"]}),
