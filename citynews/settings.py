@@ -137,6 +137,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Our own media view serves uploads with safe headers; behind nginx set this to 0
 # and let deploy/nginx.conf serve /media/ instead.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+# bench/run.py turns on the floor views it measures our pages against.
+BENCH_VIEWS = env_bool("BENCH_VIEWS", False)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
