@@ -123,7 +123,7 @@ def decode_story(data):
 
 
 def _quote(text, length=60):
-    return f'"{Truncator(text).chars(length)}"' if text else "a blank line"
+    return f'"{Truncator(text).chars(length)}"' if text else "the end of the file"
 
 
 def _parse_updated(line_number, value, source_tz):
@@ -142,22 +142,24 @@ def _parse_updated(line_number, value, source_tz):
 
 
 def _parse_header(lines, source_tz):
-    """Return (site, title, source name, updated time, index of the first body line)."""
-    start = next((index for index, line in enumerate(lines) if line), None)
-    if start is None:
+    """Return (site, title, source name, updated time, index of the first body line).
+
+    The header is the first four non-blank lines; blank lines between them are tolerated.
+    """
+    header = [(index + 1, line) for index, line in enumerate(lines) if line][:4]
+    if not header:
         raise MalformedStory("the file is empty")
 
-    def line_at(offset):
-        index = start + offset
-        return index + 1, (lines[index] if index < len(lines) else "")
+    def line_at(position):
+        return header[position] if position < len(header) else (header[-1][0] + 1, "")
 
     site_number, site = line_at(0)
     title_number, title = line_at(1)
     for number, text in ((site_number, site), (title_number, title)):
         if not text or FROM_LINE.fullmatch(text) or UPDATED_LINE.fullmatch(text):
             raise MalformedStory(
-                f"line {number}: missing title: expected the site name on line {site_number} "
-                f"and the headline on line {site_number + 1}, found {_quote(text)}"
+                f"line {number}: missing title: expected the site name, then the headline, "
+                f'before the "From:" line; found {_quote(text)}'
             )
     if len(title) > TITLE_LENGTH:
         raise MalformedStory(f"line {title_number}: the title is {len(title)} characters; the limit is {TITLE_LENGTH}")
@@ -184,7 +186,7 @@ def _parse_header(lines, source_tz):
             f"found {_quote(updated_text)}"
         )
     updated_at = _parse_updated(updated_number, updated["value"].strip(), source_tz)
-    return site, title, source_name, updated_at, start + 4
+    return site, title, source_name, updated_at, updated_number
 
 
 def _parse_body(lines, first_index):

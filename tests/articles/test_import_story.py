@@ -221,12 +221,21 @@ def test_photo_file_that_is_not_an_image_rejects_the_story(tmp_path, settings):
         ),
         (
             (HEADER + "\nText.\n").encode(),
-            'line 4: missing "Updated:" line: expected "Updated: YYYY-MM-DD HH:MM", found a blank line',
+            'line 5: missing "Updated:" line: expected "Updated: YYYY-MM-DD HH:MM", found "Text."',
+        ),
+        (
+            HEADER.encode(),
+            'line 4: missing "Updated:" line: expected "Updated: YYYY-MM-DD HH:MM", found the end of the file',
+        ),
+        (
+            b"Riverton City Portal\n\n",
+            "line 2: missing title: expected the site name, then the headline, "
+            'before the "From:" line; found the end of the file',
         ),
         (
             b"Riverton City Portal\nFrom: Riverton Evening Post\nUpdated: 2021-03-02 09:30\n\nText.\n",
-            'line 2: missing title: expected the site name on line 1 and the headline on line 2, found "From: '
-            'Riverton Evening Post"',
+            'line 2: missing title: expected the site name, then the headline, before the "From:" line; '
+            'found "From: Riverton Evening Post"',
         ),
         (
             (SAMPLES / "malformed-no-paragraphs.txt").read_bytes(),
@@ -284,8 +293,8 @@ def test_one_bad_file_does_not_stop_the_good_one(tmp_path):
     assert list(Article.objects.values_list("title", flat=True)) == [TITLE]
 
 
-def test_byte_order_mark_and_windows_line_ends_are_accepted(tmp_path):
-    text = GOOD.read_text(encoding="utf-8").replace("\n", "\r\n")
+def test_byte_order_mark_windows_line_ends_and_a_spaced_header_are_accepted(tmp_path):
+    text = "\n\n" + GOOD.read_text(encoding="utf-8").replace("From:", "\nFrom:").replace("\n", "\r\n")
     path = write_story(tmp_path, "\ufeff".encode() + text.encode("utf-8"))
     _, stderr, error = import_story(path)
     assert error is None and stderr == ""
