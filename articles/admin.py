@@ -61,7 +61,7 @@ class ArticleAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body"]}),
-        ("Source and byline", {"fields": [("source_name", "source_url"), "byline"]}),
+        ("Source and byline", {"fields": [("source_name", "source_url"), "source_updated_at", "byline"]}),
         ("Filing", {"fields": ["section", "tags"]}),
         ("Publishing", {"fields": ["status", "published_at"]}),
     ]

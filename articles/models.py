@@ -89,6 +89,11 @@ class Article(models.Model):
     )
     source_name = models.CharField(max_length=120, blank=True, help_text='Shown as "From: …", e.g. Shenzhen Daily.')
     source_url = models.URLField(max_length=500, blank=True)
+    source_updated_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the source last updated the story, so editors can judge how fresh it is.",
+    )
     byline = models.CharField(max_length=120, blank=True)
     section = models.ForeignKey(Section, on_delete=models.PROTECT, null=True, blank=True, related_name="articles")
     tags = TaggableManager(blank=True)

@@ -180,3 +180,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# manage.py import_story reads "Updated:" times in this zone unless told otherwise
+# (--source-timezone); Shenzhen's sources write China Standard Time.
+IMPORT_SOURCE_TIME_ZONE = os.environ.get("IMPORT_SOURCE_TIME_ZONE", "Asia/Shanghai")
