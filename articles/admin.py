@@ -1,7 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
@@ -80,18 +79,14 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description="Publish selected articles", permissions=["publish"])
     def publish(self, request, queryset):
-        now = timezone.now()
-        drafts = queryset.filter(status=Article.Status.DRAFT)
-        # Keep a scheduled time an editor already chose; otherwise the article goes live now.
-        updated = drafts.filter(published_at__isnull=True).update(status=Article.Status.PUBLISHED, published_at=now)
-        updated += drafts.update(status=Article.Status.PUBLISHED)
+        updated = queryset.publish()
         self.message_user(
             request, ngettext("%d article published.", "%d articles published.", updated) % updated, messages.SUCCESS
         )
 
     @admin.action(description="Unpublish selected articles (back to draft)", permissions=["publish"])
     def unpublish(self, request, queryset):
-        updated = queryset.filter(status=Article.Status.PUBLISHED).update(status=Article.Status.DRAFT)
+        updated = queryset.unpublish()
         self.message_user(
             request,
             ngettext("%d article returned to draft.", "%d articles returned to draft.", updated) % updated,

@@ -11,6 +11,8 @@ from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
+from citynews.pagecache import bump_generation
+
 from . import images
 from .html import sanitize_html
 
@@ -35,6 +37,25 @@ class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Live articles: published, and their time has come (scheduling needs no cron)."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def scheduled(self):
+        """Published but waiting for their time: live later without anyone touching them."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def publish(self):
+        """Publish drafts: now, or at the time an editor already scheduled. Returns the count."""
+        drafts = self.filter(status=Article.Status.DRAFT)
+        count = drafts.filter(published_at__isnull=True).update(
+            status=Article.Status.PUBLISHED, published_at=timezone.now()
+        )
+        count += drafts.update(status=Article.Status.PUBLISHED)
+        bump_generation()  # update() sends no signals
+        return count
+
+    def unpublish(self):
+        count = self.filter(status=Article.Status.PUBLISHED).update(status=Article.Status.DRAFT)
+        bump_generation()
+        return count
 
     def for_listing(self):
         return self.select_related("section").prefetch_related(
