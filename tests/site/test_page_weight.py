@@ -1,5 +1,7 @@
 """An article page stays light: its HTML, CSS and JavaScript together under 60 KB uncompressed."""
 
+from pathlib import Path
+
 import pytest
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
@@ -17,7 +19,7 @@ def test_article_page_with_its_css_and_js_is_under_60_kb(client):
     page = parse(response)
     assets = [link["href"] for link in page.select('link[rel="stylesheet"]')]
     assets += [script["src"] for script in page.select("script[src]")]
-    sizes = {url: finders.find(url.removeprefix("/static/")).stat().st_size for url in assets}
+    sizes = {url: Path(finders.find(url.removeprefix("/static/"))).stat().st_size for url in assets}
     for url in assets:
         assert url.startswith("/static/"), f"{url} is not served by us (no third-party render-blocking assets)"
     total = len(response.content) + sum(sizes.values())
