@@ -12,7 +12,7 @@ from django.test.client import BOUNDARY, encode_multipart
 from PIL import Image
 
 from articles.models import Article, Photo
-from tests.conftest import image_bytes
+from tests.conftest import image_bytes, make_article, make_photo
 
 pytestmark = pytest.mark.django_db
 
@@ -213,3 +213,72 @@ def test_path_traversal_file_name_stays_inside_media_root(editor_client, setting
     assert response.status_code == 302, error_texts(response)
     assert_safely_stored(Photo.objects.get(), settings)
     assert not (Path(settings.MEDIA_ROOT).parent / "evil.png").exists()
+
+
+def small_png(name="photo.png"):
+    return SimpleUploadedFile(name, image_bytes("PNG", size=(40, 30)), content_type="image/png")
+
+
+def test_two_new_lead_photos_in_one_save_are_a_form_error(editor_client, settings):
+    data = article_form_data(image=small_png(), is_lead="on")
+    data.update(
+        {
+            "photos-TOTAL_FORMS": "2",
+            "photos-1-image": small_png("second.png"),
+            "photos-1-alt_text": "Second photo",
+            "photos-1-position": "1",
+            "photos-1-is_lead": "on",
+        }
+    )
+    response = editor_client.post(ADD_URL, data)
+
+    assert response.status_code == 200
+    assert "An article can have only one lead photo." in error_texts(response)
+    assert not Article.objects.exists() and not Photo.objects.exists()
+    assert stored_files(settings) == []
+
+
+def existing_photo_form_data(article, photo, **fields):
+    data = article_form_data(**fields)
+    data.update(
+        {
+            "title": article.title,
+            "slug": article.slug,
+            "status": article.status,
+            "photos-TOTAL_FORMS": "2",
+            "photos-INITIAL_FORMS": "1",
+            "photos-0-id": str(photo.pk),
+            "photos-0-article": str(article.pk),
+            "photos-0-alt_text": photo.alt_text,
+            "photos-1-image": small_png("new.png"),
+            "photos-1-alt_text": "New photo",
+            "photos-1-position": "1",
+            "photos-1-is_lead": "on",
+            "photos-1-article": str(article.pk),
+        }
+    )
+    return data
+
+
+def test_a_second_lead_photo_next_to_an_existing_one_is_a_form_error(editor_client):
+    article = make_article()
+    lead = make_photo(article, is_lead=True)
+    data = existing_photo_form_data(article, lead, is_lead="on")
+    response = editor_client.post(f"/admin/articles/article/{article.pk}/change/", data)
+
+    assert response.status_code == 200
+    assert any("only one lead photo" in error for error in error_texts(response)), error_texts(response)
+    assert list(Photo.objects.values_list("pk", "is_lead")) == [(lead.pk, True)]
+
+
+def test_moving_the_lead_to_a_new_photo_in_one_save_works(editor_client):
+    article = make_article()
+    old_lead = make_photo(article, is_lead=True)
+    response = editor_client.post(
+        f"/admin/articles/article/{article.pk}/change/", existing_photo_form_data(article, old_lead)
+    )
+    assert response.status_code == 302, error_texts(response)
+    assert list(Photo.objects.order_by("pk").values_list("alt_text", "is_lead")) == [
+        (old_lead.alt_text, False),
+        ("New photo", True),
+    ]
