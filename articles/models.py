@@ -1,5 +1,7 @@
 """Articles, their sections and photos. ``Article.objects.published()`` decides what readers see."""
 
+from html import unescape
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -152,7 +154,8 @@ class Article(models.Model):
 
     @property
     def summary(self):
-        return self.standfirst or strip_tags(self.body)[:300]
+        # Plain text: the body's entities (&amp;) decoded, so templates escape them exactly once.
+        return self.standfirst or unescape(strip_tags(self.body))[:300]
 
     def get_absolute_url(self):
         if self.published_at is None:

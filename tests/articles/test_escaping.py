@@ -140,3 +140,10 @@ def test_sanitiser_keeps_links_and_marks_them_nofollow():
 
 def test_sanitiser_turns_an_empty_editor_paragraph_into_nothing():
     assert sanitize_html("<p></p>") == sanitize_html("<p><br></p>") == sanitize_html(None) == ""
+
+
+def test_summary_from_the_body_is_plain_text_escaped_once(client):
+    article = make_article(standfirst="", body="<p>Rock &amp; roll &lt;script&gt;alert(1)&lt;/script&gt; city</p>")
+    assert article.summary == "Rock & roll <script>alert(1)</script> city"
+    page = assert_no_injected_markup(client.get(article.get_absolute_url()))
+    assert page.select_one('meta[name="description"]')["content"] == "Rock & roll <script>alert(1)</script> city"

@@ -282,3 +282,13 @@ def test_moving_the_lead_to_a_new_photo_in_one_save_works(editor_client):
         (old_lead.alt_text, False),
         ("New photo", True),
     ]
+
+
+def test_good_photo_with_an_invalid_article_writes_no_file(editor_client, settings):
+    data = article_form_data(image=small_png())
+    data["title"] = ""
+    response = editor_client.post(ADD_URL, data)
+    assert response.status_code == 200
+    assert "This field is required." in error_texts(response)
+    assert not Article.objects.exists() and not Photo.objects.exists()
+    assert stored_files(settings) == []
