@@ -100,3 +100,16 @@ def test_any_page_number_is_a_page_or_a_404(client, two_pages_everywhere, url, p
         expected = 2 if page in ("2", "last") else 1
         assert response.context["page_obj"].number == expected
         assert len(parse(response).select("main .card")) == (1 if expected == 2 else PAGE_SIZE)
+
+
+@pytest.mark.parametrize("name", ["!!!", "???", "—", "深圳", "C++"])
+def test_any_tag_name_gets_a_working_tag_page(client, name):
+    article = make_article(tags=[name, "!!!"] if name != "!!!" else [name])
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    links = [a["href"] for a in parse(response).select(".tags a")]
+    assert len(links) == len(set(article.tags.names()))
+    for href in links:
+        tag_page = client.get(href)
+        assert tag_page.status_code == 200
+        assert [a.get_text() for a in parse(tag_page).select("main .card__title a")] == [article.title]
