@@ -19,8 +19,23 @@ class PhotoUploadField(forms.ImageField):
         return super().to_python(data)
 
 
+class PhotoInlineFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        # Each form is checked against the database alone; two new lead photos in one save
+        # would pass that and then break the one-lead constraint on insert.
+        super().clean()
+        leads = [
+            form
+            for form in self.forms
+            if form.cleaned_data.get("is_lead") and not (self.can_delete and self._should_delete_form(form))
+        ]
+        if len(leads) > 1:
+            raise forms.ValidationError("An article can have only one lead photo.", code="one_lead")
+
+
 class PhotoInline(admin.StackedInline):
     model = Photo
+    formset = PhotoInlineFormSet
     extra = 1
     fields = [("image", "preview"), "alt_text", ("caption", "credit"), ("taken_on", "is_lead", "position")]
     readonly_fields = ["preview"]

@@ -1,15 +1,20 @@
 """Articles, their sections and photos. ``Article.objects.published()`` decides what readers see."""
 
+from html import unescape
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
+from taggit.models import Tag
 
 from citynews.pagecache import bump_generation
 
@@ -182,7 +187,8 @@ class Article(models.Model):
 
     @property
     def summary(self):
-        return self.standfirst or strip_tags(self.body)[:300]
+        # Plain text: the body's entities (&amp;) decoded, so templates escape them exactly once.
+        return self.standfirst or unescape(strip_tags(self.body))[:300]
 
     def get_absolute_url(self):
         if self.published_at is None:
@@ -257,3 +263,10 @@ class Photo(models.Model):
         if not self.renditions:
             return self.image.url if self.image else ""
         return f"{settings.MEDIA_URL}{self.renditions[0]['name']}"
+
+
+@receiver(pre_save, sender=Tag, dispatch_uid="articles.tag_slug_never_empty")
+def give_every_tag_an_address(sender, instance, **kwargs):
+    # A name of only punctuation ("!!!") slugifies to "", which no tag page URL can carry.
+    if not instance.slug:
+        instance.slug = f"tag-{instance.name.encode().hex()}"[:100]
