@@ -37,8 +37,8 @@ def inspect_upload(upload):
             "The file is %(size)s MB; the limit is %(limit)s MB.",
             code="too_large",
             params={
-                "size": round(size / 1_048_576, 1),
-                "limit": round(settings.PHOTO_MAX_BYTES / 1_048_576, 1),
+                "size": f"{size / 1_048_576:.2f}",
+                "limit": f"{settings.PHOTO_MAX_BYTES / 1_048_576:.2f}",
             },
         )
     upload.seek(0)

@@ -1,5 +1,6 @@
 """Articles, their sections and photos. ``Article.objects.published()`` decides what readers see."""
 
+import uuid
 from html import unescape
 
 from django.conf import settings
@@ -64,7 +65,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         return self.select_related("section").prefetch_related(
-            "tags", Prefetch("photos", queryset=Photo.objects.filter(is_lead=True), to_attr="lead_photos")
+            Prefetch("photos", queryset=Photo.objects.filter(is_lead=True), to_attr="lead_photos")
         )
 
     def for_detail(self):
@@ -158,7 +159,8 @@ class Article(models.Model):
         # Sanitised here as well as in the form, so imports and scripts obey the allowlist too.
         self.body = sanitize_html(self.body)
         if not self.slug:
-            self.slug = slugify(self.title, allow_unicode=True)[:200]
+            # A title of punctuation alone slugifies to nothing; a slug must still exist for the URL.
+            self.slug = slugify(self.title, allow_unicode=True)[:200] or f"story-{uuid.uuid4().hex[:12]}"
         super().save(*args, **kwargs)
 
     @property

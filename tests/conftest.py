@@ -26,7 +26,9 @@ def _test_settings(settings, tmp_path):
     }
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # A fresh in-memory cache per test: cached pages must never leak from one test into another.
+    # Most tests look at what a page shows, not at caching: the page cache is off unless a test
+    # turns it on (tests/site/test_page_cache.py), and then it is fresh and in memory.
+    settings.PAGE_CACHE_SECONDS = 0
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)}
     }

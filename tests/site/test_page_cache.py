@@ -12,6 +12,11 @@ from tests.conftest import make_article, make_editor, make_section, parse
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 300
+
+
 def titles(response):
     return [a.get_text(strip=True) for a in parse(response).select("main .card__title a")]
 
