@@ -1,9 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
-from django.db.models import F, Value
-from django.db.models.functions import Greatest
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
@@ -22,8 +19,23 @@ class PhotoUploadField(forms.ImageField):
         return super().to_python(data)
 
 
+class PhotoInlineFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        # Each form is checked against the database alone; two new lead photos in one save
+        # would pass that and then break the one-lead constraint on insert.
+        super().clean()
+        leads = [
+            form
+            for form in self.forms
+            if form.cleaned_data.get("is_lead") and not (self.can_delete and self._should_delete_form(form))
+        ]
+        if len(leads) > 1:
+            raise forms.ValidationError("An article can have only one lead photo.", code="one_lead")
+
+
 class PhotoInline(admin.StackedInline):
     model = Photo
+    formset = PhotoInlineFormSet
     extra = 1
     fields = [("image", "preview"), "alt_text", ("caption", "credit"), ("taken_on", "is_lead", "position")]
     readonly_fields = ["preview"]
@@ -60,9 +72,10 @@ class ArticleAdmin(admin.ModelAdmin):
     inlines = [PhotoInline]
     actions = ["publish", "unpublish"]
     save_on_top = True
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body"]}),
-        ("Source and byline", {"fields": [("source_name", "source_url"), "byline"]}),
+        ("Source and byline", {"fields": [("source_name", "source_url"), "source_updated_at", "byline"]}),
         ("Filing", {"fields": ["section", "tags"]}),
         ("Publishing", {"fields": ["status", "published_at"]}),
     ]
@@ -81,23 +94,14 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description="Publish selected articles", permissions=["publish"])
     def publish(self, request, queryset):
-        now = timezone.now()
-        drafts = queryset.filter(status=Article.Status.DRAFT)
-        # Keep a scheduled time an editor already chose; otherwise the article goes live now.
-        updated = drafts.filter(published_at__isnull=True).update(
-            status=Article.Status.PUBLISHED, published_at=now, content_changed_at=now
-        )
-        # Sitemaps' lastmod: the change readers see is dated when it goes live, not before.
-        updated += drafts.update(
-            status=Article.Status.PUBLISHED, content_changed_at=Greatest(F("published_at"), Value(now))
-        )
+        updated = queryset.publish()
         self.message_user(
             request, ngettext("%d article published.", "%d articles published.", updated) % updated, messages.SUCCESS
         )
 
     @admin.action(description="Unpublish selected articles (back to draft)", permissions=["publish"])
     def unpublish(self, request, queryset):
-        updated = queryset.filter(status=Article.Status.PUBLISHED).update(status=Article.Status.DRAFT)
+        updated = queryset.unpublish()
         self.message_user(
             request,
             ngettext("%d article returned to draft.", "%d articles returned to draft.", updated) % updated,

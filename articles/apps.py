@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
 
 class ArticlesConfig(AppConfig):
@@ -7,6 +7,11 @@ class ArticlesConfig(AppConfig):
     name = "articles"
 
     def ready(self):
+        from citynews.pagecache import bump_on_content_change
+
         from .roles import sync_roles
+
+        for signal in (post_save, post_delete, m2m_changed):
+            signal.connect(bump_on_content_change, dispatch_uid=f"pagecache.{signal}")
 
         post_migrate.connect(sync_roles, sender=self, dispatch_uid="articles.sync_roles")

@@ -37,8 +37,8 @@ def inspect_upload(upload):
             "The file is %(size)s MB; the limit is %(limit)s MB.",
             code="too_large",
             params={
-                "size": round(size / 1_048_576, 1),
-                "limit": round(settings.PHOTO_MAX_BYTES / 1_048_576, 1),
+                "size": f"{size / 1_048_576:.2f}",
+                "limit": f"{settings.PHOTO_MAX_BYTES / 1_048_576:.2f}",
             },
         )
     upload.seek(0)
@@ -56,7 +56,14 @@ def inspect_upload(upload):
             image_format = image.format
     except ValidationError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
+    except Image.DecompressionBombError:
+        # Pillow refuses to open far larger images itself, before we can read their size.
+        raise ValidationError(
+            "The image has far too many pixels; the limit is %(limit)s megapixels.",
+            code="too_many_pixels",
+            params={"limit": settings.PHOTO_MAX_PIXELS // 1_000_000},
+        ) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ValidationError("This is not a readable JPEG, PNG, WebP or GIF image.", code="invalid_image") from None
     finally:
         upload.seek(0)

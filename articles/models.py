@@ -2,18 +2,26 @@
 
 import math
 import mimetypes
+import uuid
+from html import unescape
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q, Value
+from django.db.models.functions import Greatest
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
+from taggit.models import Tag
+
+from citynews.pagecache import bump_generation
 
 from . import images
 from .html import sanitize_html
@@ -40,9 +48,32 @@ class ArticleQuerySet(models.QuerySet):
         """Live articles: published, and their time has come (scheduling needs no cron)."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def scheduled(self):
+        """Published but waiting for their time: live later without anyone touching them."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def publish(self):
+        """Publish drafts: now, or at the time an editor already scheduled. Returns the count."""
+        now = timezone.now()
+        drafts = self.filter(status=Article.Status.DRAFT)
+        count = drafts.filter(published_at__isnull=True).update(
+            status=Article.Status.PUBLISHED, published_at=now, content_changed_at=now
+        )
+        # Sitemaps' lastmod: what readers now see is dated when it goes live, not before.
+        count += drafts.update(
+            status=Article.Status.PUBLISHED, content_changed_at=Greatest(F("published_at"), Value(now))
+        )
+        bump_generation()  # update() sends no signals
+        return count
+
+    def unpublish(self):
+        count = self.filter(status=Article.Status.PUBLISHED).update(status=Article.Status.DRAFT)
+        bump_generation()
+        return count
+
     def for_listing(self):
         return self.select_related("section").prefetch_related(
-            "tags", Prefetch("photos", queryset=Photo.objects.filter(is_lead=True), to_attr="lead_photos")
+            Prefetch("photos", queryset=Photo.objects.filter(is_lead=True), to_attr="lead_photos")
         )
 
     def for_detail(self):
@@ -83,10 +114,14 @@ class Article(models.Model):
                 "Heading": {"levels": [2, 3, 4]},
                 "BulletList": True,
                 "OrderedList": True,
+                "ListItem": True,
                 "Blockquote": True,
                 "HorizontalRule": True,
                 "Link": {"protocols": ["http", "https", "mailto"]},
                 "Table": True,
+                "TableRow": True,
+                "TableHeader": True,
+                "TableCell": True,
                 "History": True,
                 "SpecialCharacters": True,
             }
@@ -96,6 +131,11 @@ class Article(models.Model):
     )
     source_name = models.CharField(max_length=120, blank=True, help_text='Shown as "From: …", e.g. Shenzhen Daily.')
     source_url = models.URLField(max_length=500, blank=True)
+    source_updated_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the source last updated the story, so editors can judge how fresh it is.",
+    )
     byline = models.CharField(max_length=120, blank=True)
     section = models.ForeignKey(Section, on_delete=models.PROTECT, null=True, blank=True, related_name="articles")
     tags = TaggableManager(blank=True)
@@ -161,7 +201,8 @@ class Article(models.Model):
         # Sanitised here as well as in the form, so imports and scripts obey the allowlist too.
         self.body = sanitize_html(self.body)
         if not self.slug:
-            self.slug = slugify(self.title, allow_unicode=True)[:200]
+            # A title of punctuation alone slugifies to nothing; a slug must still exist for the URL.
+            self.slug = slugify(self.title, allow_unicode=True)[:200] or f"story-{uuid.uuid4().hex[:12]}"
         self.reading_minutes = reading_minutes(self.body)
         if self.status == self.Status.PUBLISHED and self.published_at is not None and self._changed_for_readers():
             # A scheduled story's change becomes visible only when it goes live.
@@ -199,7 +240,8 @@ class Article(models.Model):
 
     @property
     def summary(self):
-        return self.standfirst or strip_tags(self.body)[:300]
+        # Plain text: the body's entities (&amp;) decoded, so templates escape them exactly once.
+        return self.standfirst or unescape(strip_tags(self.body))[:300]
 
     def get_absolute_url(self):
         if self.published_at is None:
@@ -295,3 +337,10 @@ class Photo(models.Model):
         if not self.renditions:
             return self.image.url if self.image else ""
         return f"{settings.MEDIA_URL}{self.renditions[0]['name']}"
+
+
+@receiver(pre_save, sender=Tag, dispatch_uid="articles.tag_slug_never_empty")
+def give_every_tag_an_address(sender, instance, **kwargs):
+    # A name of only punctuation ("!!!") slugifies to "", which no tag page URL can carry.
+    if not instance.slug:
+        instance.slug = f"tag-{instance.name.encode().hex()}"[:100]

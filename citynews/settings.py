@@ -80,6 +80,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
+    "citynews.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -116,6 +118,22 @@ DATABASES = {
     )
 }
 
+# One cache shared by every worker: Redis when REDIS_URL is set (several servers), otherwise
+# files on this machine (several workers of one server).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / ".cache")),
+    }
+}
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)  # 0 turns the anonymous page cache off
+PAGE_CDN_MAX_AGE = env_int("PAGE_CDN_MAX_AGE", 0)  # s-maxage for a CDN in front; 0 = always revalidate
+PAGE_CACHE_SKIP_PREFIXES = ("/admin/", "/preview/", "/media/", "/healthz", "/readyz")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -138,6 +156,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Our own media view serves uploads with safe headers; behind nginx set this to 0
 # and let deploy/nginx.conf serve /media/ instead.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+# bench/run.py turns on the floor views it measures our pages against.
+BENCH_VIEWS = env_bool("BENCH_VIEWS", False)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -179,3 +199,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# manage.py import_story reads "Updated:" times in this zone unless told otherwise
+# (--source-timezone); Shenzhen's sources write China Standard Time.
+IMPORT_SOURCE_TIME_ZONE = os.environ.get("IMPORT_SOURCE_TIME_ZONE", "Asia/Shanghai")

@@ -13,6 +13,11 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
+if settings.BENCH_VIEWS:
+    from . import bench_views
+
+    urlpatterns.append(path("bench/plain/", bench_views.plain))
+
 if settings.SERVE_MEDIA:
     prefix = settings.MEDIA_URL.lstrip("/")
     urlpatterns.append(re_path(rf"^{prefix}(?P<path>.+)$", serve_media, name="media"))

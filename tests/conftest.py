@@ -26,6 +26,12 @@ def _test_settings(settings, tmp_path):
     }
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Most tests look at what a page shows, not at caching: the page cache is off unless a test
+    # turns it on (tests/site/test_page_cache.py), and then it is fresh and in memory.
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)}
+    }
 
 
 def image_bytes(fmt="JPEG", size=(800, 500), color=(30, 90, 160), **save_options):

@@ -80,8 +80,14 @@ class Command(BaseCommand):
                 "published_at": datetime(2020, 11, 20, 13, 11, tzinfo=CHINA),
             },
         )
+        # The story has not been edited since it went out: no "Updated" line for a reload of the demo.
+        Article.objects.filter(pk=article.pk).update(updated_at=article.published_at)
         article.tags.set(["Shenzhen", "SCEWC", "Smart City Expo World Congress", "Futian District"])
-        if not article.photos.filter(is_lead=True).exists():
+        lead = article.photos.filter(is_lead=True).first()
+        if lead and not lead.image.storage.exists(lead.image.name):
+            lead.delete()  # the media folder was cleared: draw the photo again
+            lead = None
+        if lead is None:
             photo = Photo(
                 article=article,
                 alt_text="Illustration of a city skyline at dusk under a Smart City Expo World Congress 2020 banner",

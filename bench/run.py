@@ -1,0 +1,152 @@
+"""
+The citynews benchmark: `make bench`.
+
+Builds (or tops up) a large dataset on PostgreSQL, starts gunicorn with the production settings,
+and measures reader pages with wrk against a plain Django view served by the same gunicorn in the
+same run (the floor). Prints requests per second, p50 and p99 latency, the ratio to the floor and
+the SQL queries each page costs.
+
+Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/citynews_bench),
+BENCH_ARTICLES (100000), BENCH_DURATION seconds per page (10), BENCH_CONNECTIONS (16),
+BENCH_PORT (8765).
+"""
+
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/citynews_bench")
+ARTICLES = int(os.environ.get("BENCH_ARTICLES", "100000"))
+DURATION = int(os.environ.get("BENCH_DURATION", "10"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+RESULTS = ROOT / "bench" / "results"
+
+ENV = {
+    **os.environ,
+    "DATABASE_URL": DATABASE_URL,
+    "CITYNEWS_PRODUCTION": "1",
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "ALLOWED_HOSTS": "127.0.0.1,testserver",
+    "SECURE_SSL_REDIRECT": "0",
+    "DEBUG": "0",
+    "BENCH_VIEWS": "1",
+    "MEDIA_ROOT": str(ROOT / "bench" / "media"),
+    "STATIC_ROOT": str(ROOT / "bench" / "static"),
+    "LOG_LEVEL": "WARNING",
+}
+
+
+def manage(*args):
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=ENV, check=True)
+
+
+def ensure_database():
+    import psycopg2
+
+    parts = urlsplit(DATABASE_URL)
+    name = parts.path.lstrip("/")
+    admin = psycopg2.connect(host=parts.hostname, port=parts.port or 5432, user=parts.username, dbname="postgres")
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+
+
+def pages_and_queries():
+    """Pick one URL per page kind from the data and count the SQL queries each costs."""
+    os.environ.update(ENV)
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "citynews.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.pages import reader_pages
+
+    client = Client()
+    rows = []
+    for label, url in [("plain view (floor)", "/bench/plain/"), *reader_pages()]:
+        client.get(url)  # warm: first-request work is not what a reader pays
+        with CaptureQueriesContext(connection) as queries:
+            status = client.get(url).status_code
+        if status != 200:
+            raise SystemExit(f"{label} {url} answered {status}; the benchmark needs every page to be 200")
+        rows.append((label, url, len(queries)))
+    connection.close()
+    return rows
+
+
+def wrk(url):
+    output = subprocess.run(
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", output, re.MULTILINE))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return rps, latency.get("50", "?"), latency.get("99", "?"), int(errors.group(1)) if errors else 0
+
+
+def main():
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: apt-get install -y wrk (make bench does this)")
+    ensure_database()
+    manage("migrate", "--noinput", "--verbosity", "0")
+    manage("generate_bench_data", "--articles", str(ARTICLES))
+    manage("collectstatic", "--noinput", "--verbosity", "0")
+    rows = pages_and_queries()
+
+    server = subprocess.Popen(
+        [str(Path(PYTHON).parent / "gunicorn"), "citynews.wsgi", "-c", "deploy/gunicorn.conf.py",
+         "--workers", "2", "--bind", f"127.0.0.1:{PORT}"],
+        cwd=ROOT, env=ENV, start_new_session=True,
+    )  # fmt: skip
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/bench/plain/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        results = []
+        for label, url, queries in rows:
+            wrk(f"http://127.0.0.1:{PORT}{url}".replace(" ", "%20"))  # warm-up run, discarded
+            results.append((label, url, queries, *wrk(f"http://127.0.0.1:{PORT}{url}")))
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+    floor = results[0][3]
+    lines = [
+        f"citynews benchmark: {ARTICLES:,} articles, gunicorn 2 sync workers, wrk -t2 -c{CONNECTIONS} -d{DURATION}s",
+        f"{'page':<28} {'req/s':>9} {'p50':>9} {'p99':>9} {'vs floor':>9} {'queries':>8}  url",
+    ]
+    for label, url, queries, rps, p50, p99, errors in results:
+        flag = f"  ({errors} non-2xx!)" if errors else ""
+        lines.append(f"{label:<28} {rps:>9.0f} {p50:>9} {p99:>9} {rps / floor:>8.0%} {queries:>8}  {url}{flag}")
+    report = "\n".join(lines)
+    print(report)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / time.strftime("bench-%Y%m%d-%H%M%S.txt")).write_text(report + "\n")
+
+
+if __name__ == "__main__":
+    main()

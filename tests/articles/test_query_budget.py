@@ -1,0 +1,79 @@
+"""Reader pages cost a fixed number of SQL queries, however many articles, tags and photos there are."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.conftest import make_article, make_photo, make_section, make_upload
+
+pytestmark = pytest.mark.django_db
+
+MAX_QUERIES = 8
+
+
+def add_photo(article, **fields):
+    # Small images keep rendition work (done at save time) from dominating the test's run time.
+    return make_photo(article, image=make_upload(size=(64, 40)), **fields)
+
+
+def fill(count, tags_each=1):
+    """``count`` live articles, each in its own section, with tags, a lead photo and a gallery photo."""
+    articles = []
+    for n in range(count):
+        article = make_article(section=make_section(), tags=[f"tag-{n}-{t}" for t in range(tags_each)])
+        add_photo(article, is_lead=True)
+        add_photo(article, alt_text="Gallery photo")
+        articles.append(article)
+    return articles
+
+
+def queries_for(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def test_home_page_query_count_does_not_grow(client, django_assert_num_queries, django_assert_max_num_queries):
+    fill(1)
+    with django_assert_max_num_queries(MAX_QUERIES):
+        few = queries_for(client, "/")
+    fill(29, tags_each=30)
+    with django_assert_num_queries(few):
+        response = client.get("/")
+    assert response.status_code == 200
+    assert len(response.context["object_list"]) == 12  # a full page, each card with its photo
+    assert all(article.lead_photo for article in response.context["object_list"])
+
+
+def test_article_page_query_count_does_not_grow(client, django_assert_num_queries, django_assert_max_num_queries):
+    small = fill(1)[0]
+    with django_assert_max_num_queries(MAX_QUERIES):
+        few = queries_for(client, small.get_absolute_url())
+
+    big = make_article(section=make_section(), tags=[f"big-{t}" for t in range(30)])
+    add_photo(big, is_lead=True)
+    for position in range(29):
+        add_photo(big, alt_text=f"Gallery {position}", position=position)
+    fill(3)  # more sections in the navigation, too
+    with django_assert_num_queries(few):
+        response = client.get(big.get_absolute_url())
+    assert response.status_code == 200
+    assert len(response.context["article"].gallery) == 29
+    assert len(response.context["article"].tags.all()) == 30
+
+
+@pytest.mark.parametrize("page", ["section", "tag"])
+def test_listing_pages_query_count_does_not_grow(client, django_assert_num_queries, page):
+    first = fill(1)[0]
+    tag = first.tags.get()
+    url = first.section.get_absolute_url() if page == "section" else f"/tag/{tag.slug}/"
+    with django_assert_num_queries(MAX_QUERIES, exact=False):
+        few = queries_for(client, url)
+    for n in range(29):
+        article = make_article(section=first.section, tags=[tag.name, f"extra-{n}"])
+        add_photo(article, is_lead=True)
+    with django_assert_num_queries(few):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.context["paginator"].count == 30

@@ -1,0 +1,105 @@
+"""The anonymous page cache: hits, invalidation on every kind of change, and isolation."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from articles.models import Article
+from tests.conftest import make_article, make_editor, make_section, parse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 300
+
+
+def titles(response):
+    return [a.get_text(strip=True) for a in parse(response).select("main .card__title a")]
+
+
+def test_second_anonymous_request_is_served_from_the_cache_without_queries(client, django_assert_num_queries):
+    make_article(title="Cached story")
+    first = client.get("/")
+    assert first["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        second = client.get("/")
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+    assert "public" in second["Cache-Control"] and second["Last-Modified"]
+
+
+@pytest.mark.parametrize("change", ["edit", "unpublish", "delete", "publish", "retag"])
+def test_every_change_shows_at_once_on_every_page(client, change):
+    section = make_section(slug="awards", name="Awards")
+    story = make_article(title="Original title", section=section, tags=["shenzhen"])
+    draft = make_article(title="Waiting draft", section=section, tags=["shenzhen"], status="draft", published_at=None)
+    pages = ["/", "/section/awards/", "/tag/shenzhen/", story.get_absolute_url()]
+    for url in pages:
+        assert client.get(url)["X-Page-Cache"] == "miss"
+        assert client.get(url)["X-Page-Cache"] == "hit"
+
+    if change == "edit":
+        story.title = "Corrected title"
+        story.save()
+        expected = ["Corrected title"]
+    elif change == "unpublish":
+        Article.objects.filter(pk=story.pk).unpublish()
+        expected = []
+    elif change == "delete":
+        story.delete()
+        expected = []
+    elif change == "publish":
+        Article.objects.filter(pk=draft.pk).publish()
+        expected = ["Waiting draft", "Original title"]
+    else:
+        story.tags.set(["futian"])
+        expected = ["Original title"]
+
+    assert titles(client.get("/")) == expected
+    assert titles(client.get("/section/awards/")) == expected
+    tag_page = client.get("/tag/shenzhen/")
+    tagged = [title for title in expected if change != "retag"]
+    assert (titles(tag_page) if tag_page.status_code == 200 else []) == tagged
+
+
+def test_scheduled_story_is_never_hidden_by_a_cached_page(client, monkeypatch):
+    make_article(title="Live now", published_at=timezone.now() - timedelta(hours=1))
+    make_article(title="Goes live soon", published_at=timezone.now() + timedelta(seconds=30))
+    assert titles(client.get("/")) == ["Live now"]
+    assert client.get("/")["X-Page-Cache"] == "hit"
+
+    # 31 seconds later, with no save and no signal, the story's time has come.
+    later = timezone.now() + timedelta(seconds=31)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: later)
+    monkeypatch.setattr("django.core.cache.backends.locmem.time.time", lambda: later.timestamp())
+    response = client.get("/")
+    assert response["X-Page-Cache"] == "miss"
+    assert titles(response) == ["Goes live soon", "Live now"]
+
+
+def test_logged_in_pages_are_neither_served_from_nor_stored_in_the_cache(client):
+    draft = make_article(title="Secret draft", status="draft", published_at=None)
+    make_article(title="Public story")
+    editor = Client()
+    editor.force_login(make_editor())
+    staff_page = editor.get(draft.get_absolute_url())
+    assert staff_page.status_code == 200 and "X-Page-Cache" not in staff_page
+    assert "private" in staff_page["Cache-Control"] or "no-cache" in staff_page["Cache-Control"]
+    editor_home = editor.get("/")
+    assert "X-Page-Cache" not in editor_home and "private" in editor_home["Cache-Control"]
+
+    anonymous = client.get("/")
+    assert anonymous["X-Page-Cache"] == "miss"
+    assert "sessionid" not in anonymous.cookies and "csrftoken" not in anonymous.cookies
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_conditional_get_answers_304(client):
+    make_article()
+    first = client.get("/")
+    again = client.get("/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
