@@ -99,8 +99,6 @@ def search_articles(query):
                     stop_sel=STOP_MARK,
                     max_words=SNIPPET_WORDS,
                     min_words=12,
-                    max_fragments=2,
-                    fragment_delimiter=" … ",
                 ),
             )
             .order_by("-rank", "-published_at", "-id")

@@ -173,3 +173,12 @@ def test_query_count_does_not_grow_with_results(client, django_assert_max_num_qu
     with django_assert_max_num_queries(5) as many:
         client.get("/search/", {"q": "qingdao"})
     assert len(one.captured_queries) == len(many.captured_queries)
+
+
+def test_marked_headline_escapes_everything_but_its_own_marks():
+    start, stop = search.START_MARK, search.STOP_MARK
+    raw = f"{start}Dalian{stop} &amp; &lt;i&gt;port&lt;/i&gt; <b>raw</b> &#57344;{start}open"
+    assert search.marked_headline(raw) == (
+        "<mark>Dalian</mark> &amp; &lt;i&gt;port&lt;/i&gt; &lt;b&gt;raw&lt;/b&gt; <mark>open</mark>"
+    )
+    assert search.marked_headline(f"{search.LT}b{search.GT} {search.AMP}") == "&lt;b&gt; &amp;"
