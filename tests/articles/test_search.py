@@ -182,3 +182,27 @@ def test_marked_headline_escapes_everything_but_its_own_marks():
         "<mark>Dalian</mark> &amp; &lt;i&gt;port&lt;/i&gt; &lt;b&gt;raw&lt;/b&gt; <mark>open</mark>"
     )
     assert search.marked_headline(f"{search.LT}b{search.GT} {search.AMP}") == "&lt;b&gt; &amp;"
+
+
+def test_other_apps_searchers_add_result_groups(client, monkeypatch):
+    class Place:
+        def __init__(self, name):
+            self.name = name
+
+        def __str__(self):
+            return self.name
+
+        def get_absolute_url(self):
+            return f"/places/{self.name.lower()}/"
+
+    def find_places(query):
+        return search.SearchGroup("Cities", [Place("Kunming <b>")]) if "kunming" in query.lower() else None
+
+    monkeypatch.setattr(search, "SEARCHERS", [find_places])
+    make_article(title="Kunming spring")
+    page = parse(client.get("/search/", {"q": "Kunming"}))
+    group = page.select_one("main section.search-group")
+    assert group.h2.get_text() == "Cities"
+    assert [(a["href"], a.get_text()) for a in group.select("a")] == [("/places/kunming <b>/", "Kunming <b>")]
+    assert result_titles(page) == ["Kunming spring"]
+    assert parse(client.get("/search/", {"q": "Lhasa"})).select("section.search-group") == []
