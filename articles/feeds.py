@@ -37,8 +37,10 @@ class FullContentAtomFeed(Atom1Feed):
 
 class LatestArticlesFeed(Feed):
     feed_type = FullContentRssFeed
-    title = f"{settings.SITE_NAME}: latest stories"
     description = "News on smart-city awards and city rankings."
+
+    def title(self, obj=None):
+        return f"{settings.SITE_NAME}: latest stories"
 
     def link(self, obj=None):
         return reverse("articles:home")
