@@ -184,6 +184,8 @@ def robots_txt(request):
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /preview/",
+        # Result pages for every possible query are an endless space for crawlers.
+        "Disallow: /search/",
         f"Sitemap: {settings.SITE_URL}{reverse('articles:sitemap-index')}",
         f"Sitemap: {settings.SITE_URL}{reverse('articles:sitemap-news')}",
     ]

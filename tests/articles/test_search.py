@@ -22,7 +22,7 @@ def test_search_box_on_every_page(client):
     article = make_article()
     for url in ["/", article.get_absolute_url(), "/sections/", "/archive/"]:
         form = parse(client.get(url)).select_one("header form[role=search]")
-        assert form["action"] == "/search/" and form["method"] == "get"
+        assert form["action"] == "/search/" and form["method"] == "get" and form["aria-label"] == "Site search"
         field = form.select_one("input[name=q]")
         assert field["type"] == "search"
         assert form.select_one(f"label[for={field['id']}]").get_text(strip=True) == "Search stories"

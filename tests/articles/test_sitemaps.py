@@ -135,7 +135,8 @@ def test_robots_txt(client, settings):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     lines = response.content.decode().splitlines()
-    assert "Disallow: /admin/" in lines
+    assert lines[0] == "User-agent: *"
+    assert {"Disallow: /admin/", "Disallow: /preview/", "Disallow: /search/"} <= set(lines)
     assert "Sitemap: https://citynews.example/sitemap.xml" in lines
     assert "Sitemap: https://citynews.example/sitemap-news.xml" in lines
 
