@@ -108,7 +108,9 @@ def search_articles(query):
         return articles.none()
     matches = Q()
     for term in terms:
-        matches &= Q(title__icontains=term) | Q(standfirst__icontains=term) | Q(body__icontains=term)
+        # In the body only text counts, not tag names or attributes: the term after ">" or the start, before "<".
+        in_body_text = Q(body__iregex=rf"(^|>)[^<]*{re.escape(term)}")
+        matches &= Q(title__icontains=term) | Q(standfirst__icontains=term) | in_body_text
     return articles.filter(matches).order_by("-published_at", "-id")
 
 

@@ -86,6 +86,13 @@ def test_fallback_finds_both_newest_first():
     assert list(search.search_articles("suzhou")) == [in_body, in_title]
 
 
+def test_markup_is_not_searched():
+    linked = make_article(title="Links", body='<p><strong>Metro</strong> <a href="https://example.org/x">map</a></p>')
+    for markup_word in ["strong", "href", "example", "nofollow"]:
+        assert list(search.search_articles(markup_word)) == []
+    assert list(search.search_articles("metro map")) == [linked]
+
+
 def test_every_word_must_match():
     both = make_article(title="Shenzhen transport", body="<p>New metro line.</p>")
     make_article(title="Shenzhen budget", body="<p>Taxes.</p>")
