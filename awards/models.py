@@ -309,7 +309,9 @@ class Ranking(models.Model):
         if highest and self.field_size and highest > self.field_size:
             raise ValidationError({"field_size": f"An entry is at position {highest}: the field cannot be smaller."})
         if not self.allow_ties:
-            shared = self.entries.values("position").annotate(n=models.Count("pk")).filter(n__gt=1).first()
+            shared = (
+                self.entries.values("position").annotate(n=models.Count("pk")).filter(n__gt=1).order_by("position")
+            ).first()
             if shared:
                 raise ValidationError(
                     {"allow_ties": f"Position {shared['position']} is shared: separate the tie before forbidding ties."}

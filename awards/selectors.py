@@ -56,13 +56,14 @@ class RankingPage:
     entries: list
     editions: list
     previous: Ranking | None
+    stories: list
 
     @property
     def other_editions(self):
         return [edition for edition in self.editions if edition.pk != self.ranking.pk]
 
 
-def ranking_page(ranking):
+def ranking_page(ranking, with_stories=True):
     """The full table of one edition, each entry with its movement (None when there is no previous edition)."""
     editions = list(Ranking.objects.filter(slug=ranking.slug).order_by("-year"))
     previous = next((edition for edition in editions if edition.year < ranking.year), None)
@@ -76,7 +77,11 @@ def ranking_page(ranking):
             entry.movement = None
         else:
             entry.movement = movement_between(previous_positions.get(entry.city_id), entry.position)
-    return RankingPage(ranking=ranking, entries=entries, editions=editions, previous=previous)
+    stories = []
+    if with_stories:
+        reporting = Article.objects.published().filter(ranking_entries__ranking=ranking).values("pk")
+        stories = list(Article.objects.published().filter(pk__in=reporting).for_listing()[:CITY_NEWS_LIMIT])
+    return RankingPage(ranking=ranking, entries=entries, editions=editions, previous=previous, stories=stories)
 
 
 @dataclass

@@ -97,7 +97,7 @@ class RankingDetailView(DetailView):
 
 def ranking_csv(request, slug, year):
     ranking = get_object_or_404(Ranking, slug=slug, year=year)
-    table = selectors.ranking_page(ranking)
+    table = selectors.ranking_page(ranking, with_stories=False)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slugify(ranking.slug) or "ranking"}-{ranking.year}.csv"'
     writer = csv.writer(response)
@@ -111,7 +111,7 @@ def ranking_csv(request, slug, year):
                 entry.city.country,
                 "" if entry.score is None else entry.score.normalize(),
                 movement.kind if movement else "",
-                movement.places if movement else "",
+                movement.places if movement and movement.kind != "new" else "",
             ]
         )
     return response
