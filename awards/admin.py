@@ -32,6 +32,10 @@ class CityAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
 
+    def get_queryset(self, request):
+        # The autocomplete shows "District (City)" for every result.
+        return super().get_queryset(request).select_related("parent")
+
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
@@ -136,6 +140,9 @@ class RecognitionAdmin(admin.ModelAdmin):
     search_fields = ["project_name", "city__name", "organisation__name", "category__name", "edition__programme__name"]
     autocomplete_fields = ["edition", "category", "city", "organisation"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("edition__programme", "category", "city", "organisation")
+
 
 class RankingEntryFormSet(forms.BaseInlineFormSet):
     """Checks the ranking's rules across all its rows at once, so each mistake is a message, never a 500."""
@@ -218,6 +225,9 @@ class RankingEntryAdmin(admin.ModelAdmin):
     list_select_related = ["ranking", "city"]
     list_filter = ["ranking__year", "ranking__title"]
     search_fields = ["city__name", "ranking__title", "ranking__year"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("ranking", "city")
 
     def has_add_permission(self, request):
         return False

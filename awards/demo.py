@@ -25,7 +25,13 @@ DEMO_POSITIONS = {
 }
 
 CITIES = [
-    ("shenzhen", "Shenzhen", "China", "A city of Guangdong on the Pearl River Delta, bordering Hong Kong."),
+    (
+        "shenzhen",
+        "Shenzhen",
+        "China",
+        "A city of Guangdong on the Pearl River Delta, bordering Hong Kong. Its first place in the 2020 "
+        "online-services ranking is as reported; its 2019 place in the demo data is illustrative.",
+    ),
     ("shanghai", "Shanghai", "China", f"One of the three host cities of SCEWC 2020. {ILLUSTRATIVE}"),
     ("hangzhou", "Hangzhou", "China", f"Capital of Zhejiang province. {ILLUSTRATIVE}"),
     ("beijing", "Beijing", "China", f"China's capital. {ILLUSTRATIVE}"),
