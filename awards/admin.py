@@ -108,9 +108,10 @@ class CategoryAdmin(admin.ModelAdmin):
         if change and "name" not in form.changed_data and "aliases" not in form.changed_data:
             return
         for other, text in similar_categories(obj):
+            matched = f"“{other.name}”" if text == other.name else f"“{other.name}” (also known as “{text}”)"
             messages.warning(
                 request,
-                f"“{obj.name}” is close to “{text}” ({other.name}). If they are the same category, "
+                f"“{obj.name}” is close to {matched}. If they are the same category, "
                 f"add the name as an alias of “{other.name}” instead.",
             )
 

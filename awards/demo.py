@@ -124,7 +124,7 @@ def load_awards_demo(article):
             year=year,
             defaults={
                 "title": "Online administration service capability",
-                "publisher": "Publisher not named in our source story",
+                "publisher": "not named in our source story",
                 "scope": "32 key cities in China",
                 "field_size": 32,
                 "method_note": note,

@@ -20,12 +20,7 @@ class CityListView(ListView):
     context_object_name = "cities"
 
     def get_queryset(self):
-        return (
-            City.objects.filter(parent__isnull=True)
-            .prefetch_related("districts")
-            .annotate(recognition_count=Count("recognitions", distinct=True))
-            .order_by("country", "name")
-        )
+        return City.objects.filter(parent__isnull=True).prefetch_related("districts").order_by("country", "name")
 
 
 class CityDetailView(DetailView):
@@ -50,7 +45,7 @@ class AwardProgrammeListView(ListView):
     queryset = AwardProgramme.objects.annotate(
         edition_count=Count("editions", distinct=True),
         winner_count=Count(
-            "editions__recognitions", filter=Q(editions__recognitions__result=Recognition.Result.WINNER)
+            "editions__recognitions", filter=Q(editions__recognitions__result=Recognition.Result.WINNER), distinct=True
         ),
     )
 
@@ -81,7 +76,7 @@ class EditionDetailView(DetailView):
 class RankingListView(ListView):
     template_name = "awards/ranking_list.html"
     context_object_name = "rankings"
-    queryset = Ranking.objects.annotate(entry_count=Count("entries")).order_by("title", "slug", "-year")
+    queryset = Ranking.objects.annotate(entry_count=Count("entries")).order_by("slug", "-year")
 
 
 class RankingDetailView(DetailView):

@@ -214,9 +214,8 @@ def test_close_category_name_saves_with_a_warning(editor_client):
     assert saved.aliases == ["Sharing City"]
     warnings = [m.message for m in get_messages(response.wsgi_request) if m.level_tag == "warning"]
     assert warnings == [
-        "“Inclusive and Sharing City Award” is close to “Inclusive & Sharing Cities Award” "
-        "(Inclusive & Sharing Cities Award). If they are the same category, add the name as an alias of "
-        "“Inclusive & Sharing Cities Award” instead."
+        "“Inclusive and Sharing City Award” is close to “Inclusive & Sharing Cities Award”. "
+        "If they are the same category, add the name as an alias of “Inclusive & Sharing Cities Award” instead."
     ]
 
 
@@ -241,3 +240,16 @@ def test_article_admin_offers_fact_pickers(editor_client):
         {"app_label": "articles", "model_name": "article", "field_name": "recognitions", "term": "Category"},
     )
     assert response.status_code == 200 and len(response.json()["results"]) == 1
+
+
+def test_warning_names_the_alias_that_is_close(editor_client):
+    programme = make_programme()
+    make_category(programme, name="Mobility Award", aliases=["Urban Mobility Prize"])
+    response = editor_client.post(
+        "/admin/awards/category/add/", {"programme": programme.pk, "name": "Urban Mobilty", "aliases": ""}, follow=True
+    )
+    warnings = [m.message for m in get_messages(response.wsgi_request) if m.level_tag == "warning"]
+    assert warnings == [
+        "“Urban Mobilty” is close to “Mobility Award” (also known as “Urban Mobility Prize”). "
+        "If they are the same category, add the name as an alias of “Mobility Award” instead."
+    ]

@@ -4,8 +4,16 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.awards.factories import make_category, make_city, make_edition, make_entry, make_ranking, make_recognition
-from tests.conftest import make_article, make_photo
+from tests.awards.factories import (
+    make_category,
+    make_city,
+    make_edition,
+    make_entry,
+    make_organisation,
+    make_ranking,
+    make_recognition,
+)
+from tests.conftest import make_article, make_photo, parse
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +97,24 @@ def test_ranking_page_query_count_does_not_grow(client, django_assert_max_num_qu
     assert count_queries(client, url) == small
     # The download: the ranking, its years, this table and last year's positions.
     assert count_queries(client, ranking.get_csv_url()) == 4
+
+
+def test_story_facts_box_query_count_does_not_grow(client):
+    story = make_article()
+    url = story.get_absolute_url()
+
+    def add(n):
+        for i in range(n):
+            city = make_city(parent=make_city())
+            story.cities.add(city)
+            story.recognitions.add(
+                make_recognition(make_edition(year=1950 + i), organisation=make_organisation(city=city))
+            )
+            story.ranking_entries.add(make_entry(make_ranking(), city))
+
+    add(1)
+    client.get(url)
+    small = count_queries(client, url)
+    add(29)
+    assert count_queries(client, url) == small
+    assert len(parse(client.get(url)).select("aside.facts li")) == 60  # 30 recognitions, 30 ranks
