@@ -253,3 +253,24 @@ def test_warning_names_the_alias_that_is_close(editor_client):
         "“Urban Mobilty” is close to “Mobility Award” (also known as “Urban Mobility Prize”). "
         "If they are the same category, add the name as an alias of “Mobility Award” instead."
     ]
+
+
+def test_category_search_and_autocomplete_find_aliases(editor_client):
+    programme = make_programme()
+    make_category(programme, name="Enabling Technologies Award", aliases=["Tech Enablers"])
+    listing = editor_client.get("/admin/awards/category/", {"q": "enablers"})
+    assert listing.status_code == 200 and listing.context["cl"].result_count == 1
+    response = editor_client.get(
+        "/admin/autocomplete/",
+        {"app_label": "awards", "model_name": "recognition", "field_name": "category", "term": "enablers"},
+    )
+    assert [r["text"] for r in response.json()["results"]] == ["Enabling Technologies Award"]
+
+
+@pytest.mark.parametrize(
+    "model", ["city", "organisation", "awardprogramme", "edition", "category", "recognition", "ranking", "rankingentry"]
+)
+def test_admin_lists_open(editor_client, model):
+    make_recognition(make_edition())
+    make_entry(make_ranking())
+    assert editor_client.get(f"/admin/awards/{model}/").status_code == 200

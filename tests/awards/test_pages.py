@@ -149,7 +149,20 @@ def test_edition_page_groups_categories_winners_first(client, shenzhen_facts):
     assert client.get("/awards/scewc/10/").context["edition"] == shenzhen_facts["edition"]
 
 
-@pytest.mark.parametrize("url", ["/awards/scewc/2031/", "/awards/scewc/11/", "/awards/nope/2020/", "/cities/nope/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/awards/scewc/2031/",
+        "/awards/scewc/11/",
+        "/awards/scewc/0/",
+        "/awards/scewc/99999999999999999999999/",
+        "/awards/nope/2020/",
+        "/cities/nope/",
+        "/rankings/online-services/2018/",
+        "/rankings/online-services/99999999999999999999999/",
+        "/rankings/online-services/99999999999999999999999/csv",
+    ],
+)
 def test_unknown_addresses_are_404(client, shenzhen_facts, url):
     assert client.get(url).status_code == 404
 
