@@ -143,6 +143,16 @@ def normalise_category_name(name):
     return " ".join(words)
 
 
+class CategoryQuerySet(models.QuerySet):
+    def matching(self, programme, name):
+        """The programme's category known by this name or one of its aliases, or None."""
+        wanted = normalise_category_name(name)
+        for category in self.filter(programme=programme):
+            if wanted in {normalise_category_name(text) for text in category.all_names}:
+                return category
+        return None
+
+
 class Category(models.Model):
     programme = models.ForeignKey(AwardProgramme, on_delete=models.PROTECT, related_name="categories")
     name = models.CharField(max_length=200)
@@ -151,6 +161,8 @@ class Category(models.Model):
     )
     # Kept by save() so the database itself refuses "Enabling Technologies" next to "Enabling Technologies Award".
     normalised_name = models.CharField(max_length=200, editable=False)
+
+    objects = CategoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["programme", "name"]

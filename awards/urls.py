@@ -1,3 +1,5 @@
+"""Addresses of the cities, awards and rankings pages."""
+
 from django.urls import path, register_converter
 
 from . import views

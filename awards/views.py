@@ -90,6 +90,11 @@ class RankingDetailView(DetailView):
         return super().get_context_data(table=selectors.ranking_page(self.object), **kwargs)
 
 
+def spreadsheet_safe(text):
+    # A cell starting with = + - or @ is a formula to spreadsheet programs; a leading quote keeps it text.
+    return f"'{text}" if text[:1] in {"=", "+", "-", "@"} else text
+
+
 def ranking_csv(request, slug, year):
     ranking = get_object_or_404(Ranking, slug=slug, year=year)
     table = selectors.ranking_page(ranking, with_stories=False)
@@ -102,8 +107,8 @@ def ranking_csv(request, slug, year):
         writer.writerow(
             [
                 entry.position,
-                entry.city.name,
-                entry.city.country,
+                spreadsheet_safe(entry.city.name),
+                spreadsheet_safe(entry.city.country),
                 "" if entry.score is None else entry.score.normalize(),
                 movement.kind if movement else "",
                 movement.places if movement and movement.kind != "new" else "",

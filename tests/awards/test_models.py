@@ -110,6 +110,15 @@ def test_category_names_that_normalise_alike_are_one_category():
     make_category(make_programme(), name="Enabling Technologies")  # another programme may use the name
 
 
+def test_category_found_by_name_or_alias():
+    programme = make_programme()
+    enabling = make_category(programme, name="Enabling Technologies Award", aliases=["Tech Enablers"])
+    assert Category.objects.matching(programme, "enabling technologies") == enabling
+    assert Category.objects.matching(programme, "Tech Enablers Award") == enabling
+    assert Category.objects.matching(programme, "Mobility") is None
+    assert Category.objects.matching(make_programme(), "Enabling Technologies") is None
+
+
 def test_category_clean_refuses_a_name_used_as_another_alias():
     programme = make_programme()
     make_category(programme, name="Mobility Award", aliases=["Urban Mobility"])
