@@ -274,3 +274,19 @@ def test_admin_lists_open(editor_client, model):
     make_recognition(make_edition())
     make_entry(make_ranking())
     assert editor_client.get(f"/admin/awards/{model}/").status_code == 200
+
+
+def test_same_ranking_twice_in_a_year_is_a_form_error(editor_client):
+    make_ranking(slug="online-administration", year=2020)
+    response = editor_client.post("/admin/awards/ranking/add/", ranking_form(rows=[(None, make_city(), 1)]))
+    assert response.status_code == 200
+    assert "This ranking already has an edition in that year." in errors(response)
+    assert Ranking.objects.count() == 1 and RankingEntry.objects.count() == 0
+
+
+def test_second_edition_in_a_year_is_a_form_error(editor_client):
+    edition = make_edition(year=2020, number=9)
+    data = edition_form(edition, []) | {"number": "11"}
+    response = editor_client.post("/admin/awards/edition/add/", data)
+    assert response.status_code == 200
+    assert "This programme already has an edition in that year." in errors(response)
