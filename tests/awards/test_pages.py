@@ -241,6 +241,7 @@ def test_article_facts_box_links_each_fact(client, shenzhen_facts):
     assert f"{edition_url}#category-{shenzhen_facts['hub'].category_id}" in links
     assert "/rankings/online-services/2020/" in links and "/cities/shenzhen/" in links
     assert "1st of 32" in facts.get_text(" ", strip=True)
+    assert [a["href"] for a in facts.select(".facts__cities a")] == ["/cities/shenzhen/"]
 
 
 def test_article_without_facts_has_no_box(client):

@@ -117,4 +117,5 @@ def test_story_facts_box_query_count_does_not_grow(client):
     small = count_queries(client, url)
     add(29)
     assert count_queries(client, url) == small
-    assert len(parse(client.get(url)).select("aside.facts li")) == 60  # 30 recognitions, 30 ranks
+    facts = parse(client.get(url)).select_one("aside.facts")
+    assert len(facts.select("li")) == 60 and len(facts.select(".facts__cities a")) == 30
