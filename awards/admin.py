@@ -40,7 +40,7 @@ class CityAdmin(admin.ModelAdmin):
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "city"]
-    list_select_related = ["city"]
+    list_select_related = ["city__parent"]
     search_fields = ["name", "city__name"]
     autocomplete_fields = ["city"]
 
@@ -142,7 +142,11 @@ class RecognitionAdmin(admin.ModelAdmin):
     autocomplete_fields = ["edition", "category", "city", "organisation"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("edition__programme", "category", "city", "organisation")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("edition__programme", "category", "city__parent", "organisation")
+        )
 
 
 class RankingEntryFormSet(forms.BaseInlineFormSet):
@@ -223,12 +227,12 @@ class RankingEntryAdmin(admin.ModelAdmin):
     """Read-only list (and the stories' autocomplete): entries are edited inside their ranking."""
 
     list_display = ["city", "position", "ranking", "score"]
-    list_select_related = ["ranking", "city"]
+    list_select_related = ["ranking", "city__parent"]
     list_filter = ["ranking__year", "ranking__title"]
     search_fields = ["city__name", "ranking__title", "ranking__year"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("ranking", "city")
+        return super().get_queryset(request).select_related("ranking", "city__parent")
 
     def has_add_permission(self, request):
         return False
