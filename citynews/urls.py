@@ -11,6 +11,7 @@ admin.site.index_title = "Newsroom"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
+    path("", include("awards.urls")),
 ]
 
 if settings.BENCH_VIEWS:

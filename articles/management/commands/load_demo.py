@@ -16,6 +16,7 @@ from django.db import transaction
 from PIL import Image, ImageDraw
 
 from articles.models import Article, Photo, Section
+from awards.demo import load_awards_demo
 
 CHINA = ZoneInfo("Asia/Shanghai")
 
@@ -98,4 +99,5 @@ class Command(BaseCommand):
             photo.image = SimpleUploadedFile("scewc-2020.jpg", draw_demo_photo(), content_type="image/jpeg")
             photo.full_clean()
             photo.save()
+        load_awards_demo(article)
         self.stdout.write(self.style.SUCCESS(f"{'Created' if created else 'Updated'} demo story: {article.title}"))
