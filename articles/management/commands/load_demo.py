@@ -59,12 +59,20 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         section, _ = Section.objects.update_or_create(
-            slug="awards",
-            defaults={"name": "Awards", "position": 1, "description": "Prizes and recognitions won by cities."},
+            slug="news",
+            defaults={
+                "name": "News",
+                "position": 1,
+                "description": "Awards won and ranks taken by cities, as they happen.",
+            },
         )
         Section.objects.update_or_create(
-            slug="rankings",
-            defaults={"name": "Rankings", "position": 2, "description": "How cities compare, year by year."},
+            slug="analysis",
+            defaults={
+                "name": "Analysis",
+                "position": 2,
+                "description": "What the prizes and league tables say about cities.",
+            },
         )
         article, created = Article.objects.update_or_create(
             slug="shenzhen-wins-enabling-technologies-award-scewc-2020",
