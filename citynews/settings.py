@@ -226,6 +226,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "citynews.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "citynews.security.client_ip_address"
+# Only editors sign in, and only through the admin: an unsafe or missing `next` lands them there.
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
 # Set to 1 only behind deploy/nginx.conf, which writes the client's address into X-Forwarded-For.
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 
