@@ -183,7 +183,6 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
 
 CSRF_COOKIE_HTTPONLY = True
-SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Error pages that must render without the database or a request context.
 CSRF_FAILURE_VIEW = "citynews.errors.csrf_failure"
 DATABASE_UNAVAILABLE_RETRY_AFTER = env_int("DATABASE_UNAVAILABLE_RETRY_AFTER", 30)
