@@ -67,6 +67,9 @@ def gunicorn_server(tmp_path, **environment):
         "DEBUG": "0",
         "MEDIA_ROOT": str(tmp_path / "media"),
         "PYTHONPATH": str(BASE_DIR),
+        # These servers are about the database: every request must reach it, not the page cache.
+        "PAGE_CACHE_SECONDS": "0",
+        "CACHE_DIR": str(tmp_path / "cache"),
     }
     env.update(environment)
     log_path = tmp_path / f"gunicorn-{port}.log"
