@@ -68,7 +68,7 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["title", "standfirst", "source_name", "byline"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["section"]
+    autocomplete_fields = ["section", "cities", "recognitions", "ranking_entries"]
     inlines = [PhotoInline]
     actions = ["publish", "unpublish"]
     save_on_top = True
@@ -77,6 +77,7 @@ class ArticleAdmin(admin.ModelAdmin):
         (None, {"fields": ["title", "slug", "standfirst", "body"]}),
         ("Source and byline", {"fields": [("source_name", "source_url"), "source_updated_at", "byline"]}),
         ("Filing", {"fields": ["section", "tags"]}),
+        ("Facts", {"fields": ["cities", "recognitions", "ranking_entries"]}),
         ("Publishing", {"fields": ["status", "published_at"]}),
     ]
 

@@ -77,7 +77,15 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_detail(self):
-        return self.select_related("section").prefetch_related("tags", "photos")
+        from awards.models import RankingEntry, Recognition
+
+        return self.select_related("section").prefetch_related(
+            "tags",
+            "photos",
+            "cities",
+            Prefetch("recognitions", queryset=Recognition.objects.for_display_in_story()),
+            Prefetch("ranking_entries", queryset=RankingEntry.objects.for_display()),
+        )
 
     def related_to(self, article, limit=4):
         """Stories sharing a tag with ``article``, most recent first; one query (plus prefetches)."""
@@ -139,6 +147,9 @@ class Article(models.Model):
     byline = models.CharField(max_length=120, blank=True)
     section = models.ForeignKey(Section, on_delete=models.PROTECT, null=True, blank=True, related_name="articles")
     tags = TaggableManager(blank=True)
+    cities = models.ManyToManyField("awards.City", blank=True, related_name="articles")
+    recognitions = models.ManyToManyField("awards.Recognition", blank=True, related_name="articles")
+    ranking_entries = models.ManyToManyField("awards.RankingEntry", blank=True, related_name="articles")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
     published_at = models.DateTimeField(
         null=True,

@@ -1,1 +1,241 @@
-# Register your models here.
+"""The newsroom's editors for cities, awards and rankings."""
+
+import difflib
+from collections import Counter
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+
+from .models import (
+    AwardProgramme,
+    Category,
+    City,
+    Edition,
+    Organisation,
+    Ranking,
+    RankingEntry,
+    Recognition,
+    normalise_category_name,
+)
+
+SIMILARITY_CUTOFF = 0.8
+
+
+@admin.register(City)
+class CityAdmin(admin.ModelAdmin):
+    list_display = ["name", "parent", "country"]
+    list_filter = ["country"]
+    list_select_related = ["parent"]
+    search_fields = ["name", "slug", "parent__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent"]
+
+    def get_queryset(self, request):
+        # The autocomplete shows "District (City)" for every result.
+        return super().get_queryset(request).select_related("parent")
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "city"]
+    list_select_related = ["city__parent"]
+    search_fields = ["name", "city__name"]
+    autocomplete_fields = ["city"]
+
+
+class EditionInline(admin.TabularInline):
+    model = Edition
+    fields = ["year", "number", "starts_on", "ends_on", "is_online"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(AwardProgramme)
+class AwardProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "organiser"]
+    search_fields = ["name", "short_name", "organiser"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [EditionInline]
+
+
+class AliasesField(forms.CharField):
+    """A JSON list of aliases, edited as one alias per line."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return "\n".join(value)
+        return value
+
+    def to_python(self, value):
+        return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+class CategoryForm(forms.ModelForm):
+    aliases = AliasesField(required=False, help_text="Other names the category goes by, one per line.")
+
+    class Meta:
+        model = Category
+        fields = ["programme", "name", "aliases"]
+
+
+def similar_categories(category):
+    """Other categories of the programme whose name or alias is close to this one's, for a warning."""
+    mine = [normalise_category_name(name) for name in category.all_names]
+    close = []
+    for other in Category.objects.filter(programme_id=category.programme_id).exclude(pk=category.pk):
+        for text in other.all_names:
+            if difflib.get_close_matches(normalise_category_name(text), mine, n=1, cutoff=SIMILARITY_CUTOFF):
+                close.append((other, text))
+                break
+    return close
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    form = CategoryForm
+    list_display = ["name", "programme"]
+    list_filter = ["programme"]
+    list_select_related = ["programme"]
+    search_fields = ["name", "aliases", "programme__name", "programme__short_name"]
+    autocomplete_fields = ["programme"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "name" not in form.changed_data and "aliases" not in form.changed_data:
+            return
+        for other, text in similar_categories(obj):
+            matched = f"“{other.name}”" if text == other.name else f"“{other.name}” (also known as “{text}”)"
+            messages.warning(
+                request,
+                f"“{obj.name}” is close to {matched}. If they are the same category, "
+                f"add the name as an alias of “{other.name}” instead.",
+            )
+
+
+class RecognitionInline(admin.TabularInline):
+    model = Recognition
+    fields = ["category", "result", "city", "organisation", "project_name", "note"]
+    autocomplete_fields = ["category", "city", "organisation"]
+    extra = 1
+
+
+@admin.register(Edition)
+class EditionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "programme", "number", "year", "is_online"]
+    list_filter = ["programme", "year"]
+    list_select_related = ["programme"]
+    search_fields = ["programme__name", "programme__short_name", "year"]
+    autocomplete_fields = ["programme", "host_cities"]
+    inlines = [RecognitionInline]
+
+
+@admin.register(Recognition)
+class RecognitionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "edition", "category", "result", "city", "organisation"]
+    list_filter = ["result", "edition__programme", "edition__year"]
+    list_select_related = ["edition__programme", "category", "city__parent", "organisation"]
+    search_fields = ["project_name", "city__name", "organisation__name", "category__name", "edition__programme__name"]
+    autocomplete_fields = ["edition", "category", "city", "organisation"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("edition__programme", "category", "city__parent", "organisation")
+        )
+
+
+class RankingEntryFormSet(forms.BaseInlineFormSet):
+    """Checks the ranking's rules across all its rows at once, so each mistake is a message, never a 500."""
+
+    def clean(self):
+        ranking = self.instance
+        rows = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.cleaned_data.get("city")
+        ]
+        problems = []
+        cities = Counter(row["city"] for row in rows)
+        problems += [f"{city.name} is ranked twice: keep one row per city." for city, n in cities.items() if n > 1]
+        if not ranking.allow_ties:
+            positions = Counter(row["position"] for row in rows if row.get("position"))
+            problems += [
+                f"Position {position} is given to {n} cities, and this ranking does not allow ties."
+                for position, n in sorted(positions.items())
+                if n > 1
+            ]
+        if ranking.field_size:
+            problems += [
+                f"{row['city'].name} is at position {row['position']}, beyond the field size of {ranking.field_size}."
+                for row in rows
+                if row.get("position") and row["position"] > ranking.field_size
+            ]
+        if problems:
+            raise ValidationError(problems)
+        super().clean()
+
+    def save(self, commit=True):
+        if commit:
+            # Rows changing or leaving free their positions first, so two cities can swap places in one save
+            # (the one-city-per-position index only covers rows that do not allow ties).
+            moving = [
+                form.instance.pk
+                for form in self.initial_forms
+                if form.instance.pk and (self._should_delete_form(form) or "position" in form.changed_data)
+            ]
+            RankingEntry.objects.filter(pk__in=moving).update(ranking_allows_ties=True)
+        return super().save(commit)
+
+
+class RankingEntryInline(admin.TabularInline):
+    model = RankingEntry
+    formset = RankingEntryFormSet
+    fields = ["position", "city", "score"]
+    autocomplete_fields = ["city"]
+    ordering = ["position"]
+    extra = 3
+
+
+@admin.register(Ranking)
+class RankingAdmin(admin.ModelAdmin):
+    list_display = ["title", "year", "publisher", "field_size", "entry_count"]
+    list_filter = ["year", "publisher"]
+    search_fields = ["title", "slug", "publisher", "scope"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [RankingEntryInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "year", "publisher", "scope"]}),
+        ("Rules", {"fields": ["field_size", "allow_ties", "higher_score_is_better"]}),
+        ("Method", {"fields": ["method_note", "method_url"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(entries_total=Count("entries"))
+
+    @admin.display(description="Entries", ordering="entries_total")
+    def entry_count(self, ranking):
+        return ranking.entries_total
+
+
+@admin.register(RankingEntry)
+class RankingEntryAdmin(admin.ModelAdmin):
+    """Read-only list (and the stories' autocomplete): entries are edited inside their ranking."""
+
+    list_display = ["city", "position", "ranking", "score"]
+    list_select_related = ["ranking", "city__parent"]
+    list_filter = ["ranking__year", "ranking__title"]
+    search_fields = ["city__name", "ranking__title", "ranking__year"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("ranking", "city__parent")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

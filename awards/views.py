@@ -1,1 +1,117 @@
-# Create your views here.
+"""Reader pages for cities, awards and rankings: thin views over awards.selectors."""
+
+import csv
+
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.text import slugify
+from django.views.generic import DetailView, ListView
+
+from . import selectors
+from .models import AwardProgramme, City, Edition, Ranking, Recognition
+
+# Edition addresses take a year (2020) or an edition number (10); no programme reaches edition 1000.
+FIRST_YEAR_KEY = 1000
+
+
+class CityListView(ListView):
+    template_name = "awards/city_list.html"
+    context_object_name = "cities"
+
+    def get_queryset(self):
+        return City.objects.filter(parent__isnull=True).prefetch_related("districts").order_by("country", "name")
+
+
+class CityDetailView(DetailView):
+    template_name = "awards/city_detail.html"
+    context_object_name = "city"
+    slug_url_kwarg = "slug"
+    queryset = City.objects.with_relations()
+
+    def get_context_data(self, **kwargs):
+        city = self.object
+        return super().get_context_data(
+            recognitions=selectors.city_recognitions(city),
+            rank_histories=selectors.city_rank_histories(city),
+            news=selectors.city_news(city),
+            **kwargs,
+        )
+
+
+class AwardProgrammeListView(ListView):
+    template_name = "awards/awardprogramme_list.html"
+    context_object_name = "programmes"
+    queryset = AwardProgramme.objects.annotate(
+        edition_count=Count("editions", distinct=True),
+        winner_count=Count(
+            "editions__recognitions", filter=Q(editions__recognitions__result=Recognition.Result.WINNER), distinct=True
+        ),
+    )
+
+
+class AwardProgrammeDetailView(DetailView):
+    template_name = "awards/awardprogramme_detail.html"
+    context_object_name = "programme"
+    model = AwardProgramme
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(editions=selectors.programme_results(self.object), **kwargs)
+
+
+class EditionDetailView(DetailView):
+    template_name = "awards/edition_detail.html"
+    context_object_name = "edition"
+
+    def get_object(self, queryset=None):
+        key = self.kwargs["key"]
+        lookup = {"year": key} if key >= FIRST_YEAR_KEY else {"number": key}
+        editions = Edition.objects.select_related("programme").prefetch_related("host_cities")
+        return get_object_or_404(editions, programme__slug=self.kwargs["programme"], **lookup)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(categories=selectors.edition_results(self.object), **kwargs)
+
+
+class RankingListView(ListView):
+    template_name = "awards/ranking_list.html"
+    context_object_name = "rankings"
+    queryset = Ranking.objects.annotate(entry_count=Count("entries")).order_by("slug", "-year")
+
+
+class RankingDetailView(DetailView):
+    template_name = "awards/ranking_detail.html"
+    context_object_name = "ranking"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(Ranking, slug=self.kwargs["slug"], year=self.kwargs["year"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(table=selectors.ranking_page(self.object), **kwargs)
+
+
+def spreadsheet_safe(text):
+    # A cell starting with = + - or @ is a formula to spreadsheet programs; a leading quote keeps it text.
+    return f"'{text}" if text[:1] in {"=", "+", "-", "@"} else text
+
+
+def ranking_csv(request, slug, year):
+    ranking = get_object_or_404(Ranking, slug=slug, year=year)
+    table = selectors.ranking_page(ranking, with_stories=False)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{slugify(ranking.slug) or "ranking"}-{ranking.year}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["position", "city", "country", "score", "movement", "places_moved"])
+    for entry in table.entries:
+        movement = entry.movement
+        writer.writerow(
+            [
+                entry.position,
+                spreadsheet_safe(entry.city.name),
+                spreadsheet_safe(entry.city.country),
+                "" if entry.score is None else entry.score.normalize(),
+                movement.kind if movement else "",
+                movement.places if movement and movement.kind != "new" else "",
+            ]
+        )
+    return response

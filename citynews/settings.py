@@ -8,9 +8,11 @@ turns on HTTPS-only cookies, HSTS and the SSL redirect.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -73,6 +75,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "taggit",
     "django_prose_editor",
+    "axes",
     "articles",
     "awards",
 ]
@@ -88,6 +91,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "citynews.middleware.DatabaseUnavailableMiddleware",
+    # Last, as django-axes asks: it turns a throttled login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "citynews.urls"
@@ -117,6 +124,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer must fail the request in seconds (the 503 page), not hang a worker.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 2)
 
 # One cache shared by every worker: Redis when REDIS_URL is set (several servers), otherwise
 # files on this machine (several workers of one server).
@@ -192,6 +202,55 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+CSRF_COOKIE_HTTPONLY = True
+# Error pages that must render without the database or a request context.
+CSRF_FAILURE_VIEW = "citynews.errors.csrf_failure"
+DATABASE_UNAVAILABLE_RETRY_AFTER = env_int("DATABASE_UNAVAILABLE_RETRY_AFTER", 30)
+if PRODUCTION:
+    # Load balancers probe over plain HTTP on the private network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# Content Security Policy (django-csp): scripts only from our origin or carrying the per-request
+# nonce (the admin's import map for the rich-text editor); never 'unsafe-inline' or 'unsafe-eval'.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        # The editor (tiptap) injects its base stylesheet as a <style> element it cannot give a nonce to, and
+        # admin widgets set style attributes. CSS cannot run code; scripts get no such allowance.
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
+# {% media_with_nonce %} renders form media (import maps included) with the request's CSP nonce.
+TEMPLATES[0]["OPTIONS"]["libraries"] = {"csp_media": "citynews.csp_media"}
+
+# Admin login throttling (django-axes): after AXES_FAILURE_LIMIT failures for one username from one
+# address, that pair is locked out for AXES_COOLOFF_MINUTES, and the answer is the same page whether
+# or not the username exists.
+AUTHENTICATION_BACKENDS = [
+    "citynews.security.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "citynews.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "citynews.security.client_ip_address"
+# Only editors sign in, and only through the admin: an unsafe or missing `next` lands them there.
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
+# Set to 1 only behind deploy/nginx.conf, which writes the client's address into X-Forwarded-For.
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 
 LOGGING = {
     "version": 1,

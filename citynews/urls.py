@@ -2,15 +2,21 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from .health import healthz, readyz
 from .media import serve_media
 
 admin.site.site_header = "citynews newsroom"
 admin.site.site_title = "citynews admin"
 admin.site.index_title = "Newsroom"
 
+handler500 = "citynews.errors.server_error"
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
+    path("", include("awards.urls")),
 ]
 
 if settings.BENCH_VIEWS:

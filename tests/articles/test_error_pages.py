@@ -38,7 +38,8 @@ def test_404_page_is_in_the_site_style(client, settings):
     settings.DEBUG = False
     make_section(name="Awards", slug="awards")
     page = assert_site_page(client.get("/no/such/page/"), 404, "We can’t find that page")
-    assert [a.get_text() for a in page.select(".site-nav a")] == ["Latest", "Awards"]
+    assert [a.get_text() for a in page.select(".site-nav a")] == ["Latest", "Cities", "Awards", "Rankings"]
+    assert [a.get_text() for a in page.select("nav.section-nav a")] == ["Awards"]
     assert page.select_one("main a")["href"] == "/"
 
 

@@ -27,7 +27,7 @@ WORDS = (
     "innovation transport sensor network resident open lab pilot metro cloud model expo congress "
     "jury winner finalist edition category score position index capability assessment bureau"
 ).split()
-SECTIONS = ["Awards", "Rankings", "Policy", "Technology", "Mobility", "Data"]
+SECTIONS = ["News", "Analysis", "Policy", "Technology", "Mobility", "Data"]
 BATCH = 2000
 
 

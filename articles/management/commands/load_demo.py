@@ -16,6 +16,7 @@ from django.db import transaction
 from PIL import Image, ImageDraw
 
 from articles.models import Article, Photo, Section
+from awards.demo import load_awards_demo
 
 CHINA = ZoneInfo("Asia/Shanghai")
 
@@ -58,12 +59,20 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         section, _ = Section.objects.update_or_create(
-            slug="awards",
-            defaults={"name": "Awards", "position": 1, "description": "Prizes and recognitions won by cities."},
+            slug="news",
+            defaults={
+                "name": "News",
+                "position": 1,
+                "description": "Awards won and ranks taken by cities, as they happen.",
+            },
         )
         Section.objects.update_or_create(
-            slug="rankings",
-            defaults={"name": "Rankings", "position": 2, "description": "How cities compare, year by year."},
+            slug="analysis",
+            defaults={
+                "name": "Analysis",
+                "position": 2,
+                "description": "What the prizes and league tables say about cities.",
+            },
         )
         article, created = Article.objects.update_or_create(
             slug="shenzhen-wins-enabling-technologies-award-scewc-2020",
@@ -98,4 +107,5 @@ class Command(BaseCommand):
             photo.image = SimpleUploadedFile("scewc-2020.jpg", draw_demo_photo(), content_type="image/jpeg")
             photo.full_clean()
             photo.save()
+        load_awards_demo(article)
         self.stdout.write(self.style.SUCCESS(f"{'Created' if created else 'Updated'} demo story: {article.title}"))

@@ -61,7 +61,7 @@ def fill_new_fields(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0001_initial"),
+        ("articles", "0003_article_source_updated_at"),
     ]
 
     operations = [

@@ -1,0 +1,33 @@
+"""Addresses of the cities, awards and rankings pages."""
+
+from django.urls import path, register_converter
+
+from . import views
+
+
+class ShortNumberConverter:
+    """Years and edition numbers: at most four digits, so absurd numbers are a 404 before any query."""
+
+    regex = "[0-9]{1,4}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return str(value)
+
+
+register_converter(ShortNumberConverter, "short")
+
+app_name = "awards"
+
+urlpatterns = [
+    path("cities/", views.CityListView.as_view(), name="cities"),
+    path("cities/<str:slug>/", views.CityDetailView.as_view(), name="city"),
+    path("awards/", views.AwardProgrammeListView.as_view(), name="programmes"),
+    path("awards/<str:slug>/", views.AwardProgrammeDetailView.as_view(), name="programme"),
+    path("awards/<str:programme>/<short:key>/", views.EditionDetailView.as_view(), name="edition"),
+    path("rankings/", views.RankingListView.as_view(), name="rankings"),
+    path("rankings/<str:slug>/<short:year>/", views.RankingDetailView.as_view(), name="ranking"),
+    path("rankings/<str:slug>/<short:year>/csv", views.ranking_csv, name="ranking_csv"),
+]

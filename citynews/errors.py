@@ -1,0 +1,42 @@
+"""Error responses that must work when the rest of the site does not.
+
+Everything here renders standalone templates (no request context, so no context processors and no
+database): the 500 page when the database is the thing that failed, the 503 page while it is down,
+and the CSRF failure page.
+"""
+
+import logging
+import sys
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template import loader
+
+logger = logging.getLogger(__name__)
+
+# What a lost, refused or timed-out database connection raises; programming errors are not in here.
+DATABASE_UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
+
+
+def render_standalone(template_name, status, context=None):
+    return HttpResponse(loader.render_to_string(template_name, context or {}), status=status)
+
+
+def service_unavailable(request):
+    response = render_standalone("503.html", status=503)
+    response["Retry-After"] = str(settings.DATABASE_UNAVAILABLE_RETRY_AFTER)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def server_error(request):
+    """handler500: a database outage raised outside a view still gets the 503 page, not a 500."""
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE_ERRORS):
+        return service_unavailable(request)
+    return render_standalone("500.html", status=500)
+
+
+def csrf_failure(request, reason=""):
+    logger.warning("CSRF verification failed for %s: %s", request.path, reason)
+    return render_standalone("403_csrf.html", status=403)
