@@ -88,11 +88,16 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def related_to(self, article, limit=4):
-        """Stories sharing a tag with ``article``, most recent first; one query (plus prefetches)."""
+        """Stories about the same cities or sharing a tag with ``article``, most recent first; one query."""
         tag_ids = [tag.pk for tag in article.tags.all()]
-        if not tag_ids:
+        city_ids = [city.pk for city in article.cities.all()]
+        if not tag_ids and not city_ids:
             return self.none()
-        return self.filter(tags__in=tag_ids).exclude(pk=article.pk).distinct().order_by("-published_at", "-id")[:limit]
+        # Subqueries rather than joins: a story sharing three tags and two cities appears once, with no DISTINCT.
+        shares = Q(pk__in=Article.objects.filter(tags__in=tag_ids).values("pk")) if tag_ids else Q()
+        if city_ids:
+            shares |= Q(pk__in=Article.cities.through.objects.filter(city_id__in=city_ids).values("article_id"))
+        return self.filter(shares).exclude(pk=article.pk).order_by("-published_at", "-id")[:limit]
 
 
 class Article(models.Model):

@@ -38,6 +38,11 @@ def news_article_data(article):
     }
     if article.section:
         data["articleSection"] = article.section.name
+    cities = article.cities.all()
+    if cities:
+        data["about"] = [
+            {"@type": "City", "name": city.name, "url": absolute(city.get_absolute_url())} for city in cities
+        ]
     image = social_image(article)
     if image:
         image_url, alt_text, width, height = image

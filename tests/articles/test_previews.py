@@ -5,6 +5,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
+from awards.models import City
 from tests.conftest import make_article, make_photo, make_section, parse
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +52,9 @@ def test_json_ld_news_article_field_by_field(client):
     section = make_section(name="Awards")
     article = make_article(title="Hangzhou named", byline="Li Wei", section=section, tags=["lighthouse"])
     photo = make_photo(article, is_lead=True, alt_text="Hangzhou's West Lake")
+    hangzhou = City.objects.create(name="Hangzhou", slug="hangzhou", country="China")
+    xihu = City.objects.create(name="Xihu District", slug="xihu", country="China", parent=hangzhou)
+    article.cities.set([xihu, hangzhou])
     data = json_ld(parse(client.get(article.get_absolute_url())))
     url = f"{SITE}{article.get_absolute_url()}"
     assert data["@context"] == "https://schema.org"
@@ -64,6 +68,10 @@ def test_json_ld_news_article_field_by_field(client):
     assert data["articleSection"] == "Awards"
     assert data["keywords"] == ["lighthouse"]
     assert data["timeRequired"] == "PT1M"
+    assert data["about"] == [
+        {"@type": "City", "name": "Hangzhou", "url": f"{SITE}/cities/hangzhou/"},
+        {"@type": "City", "name": "Xihu District", "url": f"{SITE}/cities/xihu/"},
+    ]
     largest = photo.renditions[-1]
     assert data["image"] == [
         {
@@ -92,7 +100,7 @@ def test_without_photo_or_byline(client):
     assert meta(page, "twitter:card") == "summary"
     assert meta(page, "og:image") is None
     data = json_ld(page)
-    assert "image" not in data
+    assert "image" not in data and "about" not in data
     assert data["author"] == {"@type": "Organization", "name": "citynews", "url": f"{SITE}/"}
 
 
@@ -116,6 +124,24 @@ def test_related_stories_share_a_tag_newest_first_capped(client):
     titles = [a.get_text() for a in page.select("aside.related .card__title a")]
     assert titles == [a.title for a in related[:4]]
     assert page.select_one("aside.related h2").get_text() == "Related stories"
+
+
+def test_related_stories_also_share_cities(client):
+    shenzhen = City.objects.create(name="Shenzhen", slug="shenzhen", country="China")
+    futian = City.objects.create(name="Futian", slug="futian", country="China", parent=shenzhen)
+    article = make_article(tags=["awards"])
+    article.cities.set([shenzhen])
+    now = timezone.now()
+    same_city = make_article(title="Same city", published_at=now - timedelta(hours=1))
+    same_city.cities.set([shenzhen])
+    same_tag = make_article(title="Same tag", tags=["awards"], published_at=now - timedelta(hours=2))
+    both = make_article(title="Both", tags=["awards"], published_at=now - timedelta(hours=3))
+    both.cities.set([shenzhen])
+    make_article(title="Only a district", published_at=now - timedelta(minutes=5)).cities.set([futian])
+    related = list(Article.objects.published().related_to(article))
+    assert related == [same_city, same_tag, both]
+    page = parse(client.get(article.get_absolute_url()))
+    assert [a.get_text() for a in page.select("aside.related .card__title a")] == ["Same city", "Same tag", "Both"]
 
 
 def test_no_related_section_without_tags(client):
