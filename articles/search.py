@@ -6,9 +6,9 @@ kept current by a trigger, see migration 0002), ranked with ``SearchRank`` and
 given a ``ts_headline`` snippet. On other databases a simpler ``icontains``
 search finds the same stories, newest first, and snippets are made in Python.
 
-Other apps add their own result groups (cities, award categories, rankings)
-by appending a callable to ``SEARCHERS``: it takes the cleaned query and
-returns a ``SearchGroup`` or ``None``.
+Other apps add result groups (cities, award categories, rankings) through
+``SEARCHERS``: dotted paths of callables that take the cleaned query and
+return a ``SearchGroup`` or ``None``.
 """
 
 import html
@@ -20,6 +20,7 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.db import connection
 from django.db.models import F, Func, Q, TextField
 from django.utils.html import escape, strip_tags
+from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
 
 from .models import Article
@@ -44,7 +45,11 @@ class SearchGroup:
     results: list = field(default_factory=list)  # objects with get_absolute_url() and __str__
 
 
-SEARCHERS = []
+SEARCHERS = [
+    "awards.search.find_cities",
+    "awards.search.find_categories",
+    "awards.search.find_rankings",
+]
 
 
 def clean_query(raw):
@@ -172,4 +177,5 @@ def decorate(articles, query):
 
 def search_groups(query):
     """Result groups from other apps' searchers, empty ones left out."""
-    return [group for group in (searcher(query) for searcher in SEARCHERS) if group and group.results]
+    searchers = [import_string(path) for path in SEARCHERS]
+    return [group for group in (searcher(query) for searcher in searchers) if group and group.results]

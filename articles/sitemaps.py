@@ -1,8 +1,7 @@
 """
 Sitemaps of live stories and sections, and the Google News sitemap of the last two days.
 
-``SITEMAPS`` is the index's table of contents; the awards app adds its own
-entries (cities, awards, rankings) to it.
+``SITEMAPS`` is the index's table of contents, the awards data's sitemaps included.
 """
 
 from datetime import timedelta
@@ -11,6 +10,8 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
+
+from awards.sitemaps import AwardSitemap, CitySitemap, RankingSitemap
 
 from .models import Article, Section
 
@@ -70,5 +71,8 @@ SITEMAPS = {
     "articles": ArticleSitemap,
     "sections": SectionSitemap,
     "pages": ArchiveSitemap,
+    "cities": CitySitemap,
+    "awards": AwardSitemap,
+    "rankings": RankingSitemap,
     "news": NewsSitemap,
 }

@@ -32,6 +32,9 @@ def test_index_lists_every_section(client):
         "http://testserver/sitemap-articles.xml",
         "http://testserver/sitemap-sections.xml",
         "http://testserver/sitemap-pages.xml",
+        "http://testserver/sitemap-cities.xml",
+        "http://testserver/sitemap-awards.xml",
+        "http://testserver/sitemap-rankings.xml",
         "http://testserver/sitemap-news.xml",
     ]
 
