@@ -8,7 +8,7 @@ the SQL queries each page costs.
 
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/citynews_bench),
 BENCH_ARTICLES (100000), BENCH_DURATION seconds per page (10), BENCH_CONNECTIONS (16),
-BENCH_PORT (8765).
+BENCH_PORT (8765), BENCH_REDIS_URL (redis://127.0.0.1:6379/14; empty for the file cache).
 """
 
 import os
@@ -44,6 +44,11 @@ ENV = {
     "MEDIA_ROOT": str(ROOT / "bench" / "media"),
     "STATIC_ROOT": str(ROOT / "bench" / "static"),
     "LOG_LEVEL": "WARNING",
+    "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
+    "GUNICORN_BIND": f"127.0.0.1:{PORT}",
+    "WEB_CONCURRENCY": "2",
+    "GUNICORN_ACCESS_LOG": "",
+    "GUNICORN_LOG_LEVEL": "warning",
 }
 
 
@@ -66,8 +71,8 @@ def ensure_database():
 
 
 def pages_and_queries():
-    """Pick one URL per page kind from the data and count the SQL queries each costs."""
-    os.environ.update(ENV)
+    """Pick one URL per page kind from the data and count the SQL queries each costs, uncached."""
+    os.environ.update(ENV, PAGE_CACHE_SECONDS="0")
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "citynews.settings")
     import django
@@ -105,19 +110,12 @@ def wrk(url):
     return rps, latency.get("50", "?"), latency.get("99", "?"), int(errors.group(1)) if errors else 0
 
 
-def main():
-    if shutil.which("wrk") is None:
-        raise SystemExit("wrk is not installed: apt-get install -y wrk (make bench does this)")
-    ensure_database()
-    manage("migrate", "--noinput", "--verbosity", "0")
-    manage("generate_bench_data", "--articles", str(ARTICLES))
-    manage("collectstatic", "--noinput", "--verbosity", "0")
-    rows = pages_and_queries()
-
+def measure(rows, page_cache_seconds):
+    """Serve with gunicorn (2 sync workers) and run wrk on every URL: the floor first."""
+    env = {**ENV, "PAGE_CACHE_SECONDS": str(page_cache_seconds)}
     server = subprocess.Popen(
-        [str(Path(PYTHON).parent / "gunicorn"), "citynews.wsgi", "-c", "deploy/gunicorn.conf.py",
-         "--workers", "2", "--bind", f"127.0.0.1:{PORT}"],
-        cwd=ROOT, env=ENV, start_new_session=True,
+        [str(Path(PYTHON).parent / "gunicorn"), "-c", "deploy/gunicorn.conf.py"],
+        cwd=ROOT, env=env, start_new_session=True,
     )  # fmt: skip
     try:
         for _ in range(100):
@@ -126,22 +124,46 @@ def main():
                 break
             except OSError:
                 time.sleep(0.2)
-        results = []
-        for label, url, queries in rows:
-            wrk(f"http://127.0.0.1:{PORT}{url}".replace(" ", "%20"))  # warm-up run, discarded
-            results.append((label, url, queries, *wrk(f"http://127.0.0.1:{PORT}{url}")))
+        results = {}
+        for label, url, _queries in rows:
+            target = f"http://127.0.0.1:{PORT}{url}"
+            wrk(target)  # warm-up run, discarded
+            results[label] = wrk(target)
+        return results
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
 
-    floor = results[0][3]
+
+def main():
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: apt-get install -y wrk (make bench does this)")
+    ensure_database()
+    manage("migrate", "--noinput", "--verbosity", "0")
+    manage("generate_bench_data", "--articles", str(ARTICLES))
+    manage("collectstatic", "--noinput", "--verbosity", "0")
+    rows = pages_and_queries()
+    uncached = measure(rows, page_cache_seconds=0)
+    cached = measure(rows, page_cache_seconds=300)
+
     lines = [
-        f"citynews benchmark: {ARTICLES:,} articles, gunicorn 2 sync workers, wrk -t2 -c{CONNECTIONS} -d{DURATION}s",
-        f"{'page':<28} {'req/s':>9} {'p50':>9} {'p99':>9} {'vs floor':>9} {'queries':>8}  url",
+        f"citynews benchmark, {time.strftime('%Y-%m-%d %H:%M')}: {ARTICLES:,} articles on PostgreSQL, "
+        f"gunicorn 2 sync workers, wrk -t2 -c{CONNECTIONS} -d{DURATION}s, page cache in "
+        + ("Redis" if ENV.get("REDIS_URL") else "files"),
+        "",
+        f"{'':<20}{'':>8} | {'without page cache':^36} | {'with page cache':^36}",
+        f"{'page':<20}{'queries':>8} | {'req/s':>8}{'p50':>9}{'p99':>9}{'floor':>10} | "
+        f"{'req/s':>8}{'p50':>9}{'p99':>9}{'floor':>10}",
     ]
-    for label, url, queries, rps, p50, p99, errors in results:
-        flag = f"  ({errors} non-2xx!)" if errors else ""
-        lines.append(f"{label:<28} {rps:>9.0f} {p50:>9} {p99:>9} {rps / floor:>8.0%} {queries:>8}  {url}{flag}")
+    floors = (uncached["plain view (floor)"][0], cached["plain view (floor)"][0])
+    for label, url, queries in rows:
+        cells = []
+        for results, floor in zip((uncached, cached), floors, strict=True):
+            rps, p50, p99, errors = results[label]
+            cells.append(f"{rps:>8.0f}{p50:>9}{p99:>9}{rps / floor:>9.0%}{'!' if errors else ' '}")
+        lines.append(f"{label:<20}{queries:>8} | {cells[0]} | {cells[1]}   {url}")
+    lines.append("")
+    lines.append("floor = the plain Django view in the same server run; ! = some responses were not 2xx/3xx")
     report = "\n".join(lines)
     print(report)
     RESULTS.mkdir(exist_ok=True)

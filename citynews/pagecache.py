@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, set_response_etag
 from django.utils.http import http_date
 
 GENERATION_KEY = "content:generation"
@@ -99,6 +99,8 @@ class AnonymousPageCacheMiddleware:
         timeout = self.timeout_for(response, generation)
         self.add_public_headers(response, generation)
         if timeout:
+            # The ETag is computed once here, not by ConditionalGetMiddleware on every hit.
+            set_response_etag(response)
             headers = [(k, v) for k, v in response.items() if k.lower() != "set-cookie"]
             cache.set(key, (response.status_code, headers, response.content), timeout)
             response["X-Page-Cache"] = "miss"
@@ -111,6 +113,9 @@ class AnonymousPageCacheMiddleware:
             and request.method in ("GET", "HEAD")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
             and not request.path.startswith(settings.PAGE_CACHE_SKIP_PREFIXES)
+            # Only pagination varies a cached page: any other parameter (a search, a tracking tag)
+            # is served fresh, so nobody can fill the shared cache with made-up addresses.
+            and set(request.GET) <= {"page"}
         )
 
     @staticmethod

@@ -103,3 +103,12 @@ def test_conditional_get_answers_304(client):
     first = client.get("/")
     again = client.get("/", HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304
+
+
+def test_only_pagination_varies_a_cached_page(client):
+    make_article(title="Story")
+    assert client.get("/?page=1")["X-Page-Cache"] == "miss"
+    assert client.get("/?page=1")["X-Page-Cache"] == "hit"
+    for url in ["/?utm_source=feed", "/search/?q=story", "/?page=1&junk=1"]:
+        response = client.get(url)
+        assert response.status_code == 200 and "X-Page-Cache" not in response, url

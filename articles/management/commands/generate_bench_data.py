@@ -21,6 +21,7 @@ from taggit.models import Tag, TaggedItem
 from articles import images
 from articles.management.commands.load_demo import draw_demo_photo
 from articles.models import Article, Photo, Section
+from awards.models import AwardProgramme, Category, City, Edition, Ranking, RankingEntry, Recognition
 
 WORDS = (
     "smart city award ranking digital government service data platform district mobility energy "
@@ -42,9 +43,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--articles", type=int, default=100_000)
         parser.add_argument("--tags", type=int, default=500)
+        parser.add_argument("--cities", type=int, default=300)
         parser.add_argument("--seed", type=int, default=2020)
 
-    def handle(self, *args, articles, tags, seed, **options):
+    def handle(self, *args, articles, tags, cities, seed, **options):
         rng = random.Random(seed)
         sections = [
             Section.objects.get_or_create(slug=name.lower(), defaults={"name": name, "position": i})[0]
@@ -52,6 +54,7 @@ class Command(BaseCommand):
         ]
         tag_objects = self.ensure_tags(tags)
         photo_files = self.ensure_photo_files()
+        facts = self.ensure_awards(rng, cities, years=range(timezone.now().year - 9, timezone.now().year + 1))
         existing = Article.objects.count()
         now = timezone.now()
         for start in range(existing, articles, BATCH):
@@ -83,7 +86,7 @@ class Command(BaseCommand):
                     for article in created
                     for tag in rng.sample(tag_objects, 3)
                 )
-                self.link_facts(rng, created)
+                self.link_facts(rng, created, *facts)
             self.stdout.write(f"articles: {stop}/{articles}")
         self.stdout.write(self.style.SUCCESS(f"{Article.objects.count()} articles in the database"))
 
@@ -110,5 +113,86 @@ class Command(BaseCommand):
             files.append({"image": name, "width": 1600, "height": 1000, "renditions": renditions})
         return files
 
-    def link_facts(self, rng, articles):
-        """Link articles to cities once the awards app has them (filled in with the awards data)."""
+    def ensure_awards(self, rng, city_count, years):
+        """Cities (a fifth of them districts), ten editions of one programme, five ranking series."""
+        existing = City.objects.filter(slug__startswith="bench-city-").count()
+        if existing < city_count:
+            tops = City.objects.bulk_create(
+                City(name=f"Bench City {n}", slug=f"bench-city-{n}", country="Benchland")
+                for n in range(existing, city_count)
+                if n % 5
+            )
+            City.objects.bulk_create(
+                City(name=f"Bench District {n}", slug=f"bench-city-{n}", country="Benchland", parent=rng.choice(tops))
+                for n in range(existing, city_count)
+                if not n % 5
+            )
+        cities = list(City.objects.filter(slug__startswith="bench-city-"))
+        top_level = [city for city in cities if city.parent_id is None]
+
+        programme, _ = AwardProgramme.objects.get_or_create(
+            slug="bench-awards", defaults={"name": "Bench Smart City Awards", "organiser": "Bench organiser"}
+        )
+        categories = [
+            Category.objects.get_or_create(programme=programme, name=f"Bench category {n}")[0] for n in range(8)
+        ]
+        for number, year in enumerate(years, start=1):
+            edition, created = Edition.objects.get_or_create(
+                programme=programme, year=year, defaults={"number": number}
+            )
+            if created:
+                Recognition.objects.bulk_create(
+                    Recognition(
+                        edition=edition,
+                        category=category,
+                        city=city,
+                        result=Recognition.Result.WINNER if rank == 0 else Recognition.Result.FINALIST,
+                        project_name=f"Project {year}-{category.pk}-{rank}",
+                    )
+                    for category in categories
+                    for rank, city in enumerate(rng.sample(cities, 3))
+                )
+        for series in range(5):
+            for year in years:
+                ranking, created = Ranking.objects.get_or_create(
+                    slug=f"bench-ranking-{series}",
+                    year=year,
+                    defaults={
+                        "title": f"Bench ranking {series}",
+                        "publisher": "Bench institute",
+                        "scope": "100 bench cities",
+                        "field_size": 100,
+                    },
+                )
+                if created:
+                    RankingEntry.objects.bulk_create(
+                        RankingEntry(
+                            ranking=ranking,
+                            city=city,
+                            position=position,
+                            score=1000 - position * 7,
+                            ranking_field_size=100,
+                        )
+                        for position, city in enumerate(rng.sample(top_level, 100), start=1)
+                    )
+        return (
+            cities,
+            list(Recognition.objects.filter(edition__programme=programme)),
+            list(RankingEntry.objects.filter(ranking__slug__startswith="bench-ranking-")),
+        )
+
+    def link_facts(self, rng, articles, cities, recognitions, entries):
+        """Every story is about two cities; one in ten reports an award, one in ten a rank."""
+        Article.cities.through.objects.bulk_create(
+            Article.cities.through(article_id=article.pk, city_id=city.pk)
+            for article in articles
+            for city in rng.sample(cities, 2)
+        )
+        Article.recognitions.through.objects.bulk_create(
+            Article.recognitions.through(article_id=article.pk, recognition_id=rng.choice(recognitions).pk)
+            for article in articles[::10]
+        )
+        Article.ranking_entries.through.objects.bulk_create(
+            Article.ranking_entries.through(article_id=article.pk, rankingentry_id=rng.choice(entries).pk)
+            for article in articles[5::10]
+        )
