@@ -6,6 +6,10 @@ from django.db import migrations, models
 # Weights: title (A) ranks above standfirst (B) above body text (C, tags and entities removed).
 # A trigger, not save(), so admin bulk actions, imports and raw updates are indexed too.
 CREATE_TRIGGER = r"""
+-- Fire the deferred foreign-key checks of the backfill now: PostgreSQL refuses CREATE INDEX on a
+-- table with pending trigger events, which an existing database with rows would have.
+SET CONSTRAINTS ALL IMMEDIATE;
+
 CREATE FUNCTION articles_article_search_vector_update() RETURNS trigger AS $$
 BEGIN
     NEW.search_vector :=
