@@ -1,12 +1,30 @@
+"""The newsroom's admin: articles with their photos inline, sections, history and the publishing rules."""
+
 from django import forms
 from django.contrib import admin, messages
-from django.db import models
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from .images import inspect_upload
 from .models import Article, Photo, Section
+
+
+def may_edit(request, article):
+    """Contributors work on drafts; once an article is published only editors may touch it."""
+    return (
+        article is None
+        or article.status != Article.Status.PUBLISHED
+        or request.user.has_perm("articles.publish_article")
+    )
 
 
 class PhotoUploadField(forms.ImageField):
@@ -27,6 +45,15 @@ class PhotoInline(admin.StackedInline):
     readonly_fields = ["preview"]
     formfield_overrides = {models.ImageField: {"form_class": PhotoUploadField}}
 
+    def has_add_permission(self, request, obj):
+        return may_edit(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return may_edit(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return may_edit(request, obj) and super().has_delete_permission(request, obj)
+
     @admin.display(description="Preview")
     def preview(self, photo):
         if not photo.pk:
@@ -46,8 +73,47 @@ class SectionAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class ArticleAdminForm(forms.ModelForm):
+    """Carries the version the editor opened, so a save based on a stale copy is refused, not applied."""
+
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            # From the table, not the instance: a revert form's instance is an old version.
+            current = Article.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+            self.initial["opened_version"] = current
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is None:
+            return cleaned_data
+        # Locked until the admin's transaction ends, so no other save can slip in between check and write.
+        current = (
+            Article.objects.select_for_update().filter(pk=self.instance.pk).values_list("version", flat=True).first()
+        )
+        if current is None:
+            return cleaned_data
+        if cleaned_data.get("opened_version") != current:
+            raise ValidationError(self.conflict_message(), code="edit_conflict")
+        self.instance.version = current
+        return cleaned_data
+
+    def conflict_message(self):
+        last = Article.history.filter(id=self.instance.pk).select_related("history_user").first()
+        who = (last.history_user.get_username() if last and last.history_user else None) or "someone else"
+        when = timezone.localtime(last.history_date).strftime("%d %b %Y %H:%M") if last else "an unknown time"
+        return (
+            f"This article was changed by {who} at {when} since you opened it; your changes were not saved. "
+            "Copy your text, reload the page, and apply your changes again."
+        )
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(SimpleHistoryAdmin):
+    form = ArticleAdminForm
+    object_history_template = "admin/articles/article/object_history.html"
     list_display = ["title", "status", "is_live_now", "section", "published_at", "updated_at"]
     list_filter = ["status", "section", "published_at", "tags"]
     list_select_related = ["section"]
@@ -59,7 +125,7 @@ class ArticleAdmin(admin.ModelAdmin):
     actions = ["publish", "unpublish"]
     save_on_top = True
     fieldsets = [
-        (None, {"fields": ["title", "slug", "standfirst", "body"]}),
+        (None, {"fields": ["title", "slug", "standfirst", "body", "opened_version"]}),
         ("Source and byline", {"fields": [("source_name", "source_url"), "byline"]}),
         ("Filing", {"fields": ["section", "tags"]}),
         ("Publishing", {"fields": ["status", "published_at"]}),
@@ -77,20 +143,91 @@ class ArticleAdmin(admin.ModelAdmin):
     def has_publish_permission(self, request):
         return request.user.has_perm("articles.publish_article")
 
+    def has_change_permission(self, request, obj=None):
+        return may_edit(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return may_edit(request, obj) and super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if not self.has_publish_permission(request):
+            # Whatever the form (or a revert to an old version) carried, publishing state stays as stored.
+            stored = Article.objects.filter(pk=obj.pk).values("status", "published_at").first() if obj.pk else None
+            obj.status = stored["status"] if stored else Article.Status.DRAFT
+            obj.published_at = stored["published_at"] if stored else None
+        super().save_model(request, obj, form, change)
+
+    def get_urls(self):
+        compare = path(
+            "<path:object_id>/history/compare/",
+            self.admin_site.admin_view(self.history_compare_view),
+            name="articles_article_history_compare",
+        )
+        return [compare, *super().get_urls()]
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history checks permissions against the old version; what matters is the article as it is now.
+        current = self.get_object(request, unquote(object_id))
+        if request.method == "POST" and not self.has_change_permission(request, current):
+            raise PermissionDenied
+        with transaction.atomic():
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        current = Article.objects.filter(pk=obj.pk).first() if obj is not None else None
+        return super().revert_disabled(request, obj) or not self.has_change_permission(request, current)
+
+    def history_compare_view(self, request, object_id):
+        """Field-by-field differences between two saved versions (?older=<id>&newer=<id>)."""
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("No such article.")
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        versions = Article.history.filter(id=article.pk)
+        try:
+            older = get_object_or_404(versions, history_id=int(request.GET.get("older", "")))
+            newer = get_object_or_404(versions, history_id=int(request.GET.get("newer", "")))
+        except (ValueError, OverflowError):
+            raise Http404("Choose two versions to compare.") from None
+        if older.history_date > newer.history_date:
+            older, newer = newer, older
+        compared = [f.name for f in Article._meta.fields if f.name not in {"id", "version", "updated_at", "created_at"}]
+        delta = newer.diff_against(older, included_fields=compared, foreign_keys_are_objs=True)
+        labels = {f.name: f.verbose_name for f in Article._meta.fields}
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Compare versions: {article}",
+            "opts": self.opts,
+            "original": article,
+            "older": older,
+            "newer": newer,
+            "changes": [(labels[change.field], change.old, change.new) for change in delta.changes],
+        }
+        return TemplateResponse(request, "admin/articles/article/history_compare.html", context)
+
     @admin.action(description="Publish selected articles", permissions=["publish"])
     def publish(self, request, queryset):
         now = timezone.now()
-        drafts = queryset.filter(status=Article.Status.DRAFT)
-        # Keep a scheduled time an editor already chose; otherwise the article goes live now.
-        updated = drafts.filter(published_at__isnull=True).update(status=Article.Status.PUBLISHED, published_at=now)
-        updated += drafts.update(status=Article.Status.PUBLISHED)
+        updated = 0
+        # One save per article, so each gets a version in its history and a new lost-update version.
+        for article in queryset.filter(status=Article.Status.DRAFT):
+            article.status = Article.Status.PUBLISHED
+            # Keep a scheduled time an editor already chose; otherwise the article goes live now.
+            article.published_at = article.published_at or now
+            article.save()
+            updated += 1
         self.message_user(
             request, ngettext("%d article published.", "%d articles published.", updated) % updated, messages.SUCCESS
         )
 
     @admin.action(description="Unpublish selected articles (back to draft)", permissions=["publish"])
     def unpublish(self, request, queryset):
-        updated = queryset.filter(status=Article.Status.PUBLISHED).update(status=Article.Status.DRAFT)
+        updated = 0
+        for article in queryset.filter(status=Article.Status.PUBLISHED):
+            article.status = Article.Status.DRAFT
+            article.save()
+            updated += 1
         self.message_user(
             request,
             ngettext("%d article returned to draft.", "%d articles returned to draft.", updated) % updated,

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
@@ -9,10 +10,15 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from . import images
 from .html import sanitize_html
+
+# Far beyond any real story (a long feature is ~60,000 characters of HTML), small enough that a
+# pasted document or a hostile POST cannot bloat the table, the history and every page render.
+ARTICLE_BODY_MAX_CHARS = 1_000_000
 
 
 class Section(models.Model):
@@ -86,6 +92,7 @@ class Article(models.Model):
         },
         sanitize=sanitize_html,
         blank=True,
+        validators=[MaxLengthValidator(ARTICLE_BODY_MAX_CHARS)],
     )
     source_name = models.CharField(max_length=120, blank=True, help_text='Shown as "From: …", e.g. Shenzhen Daily.')
     source_url = models.URLField(max_length=500, blank=True)
@@ -100,8 +107,11 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Bumped on every save; the admin form refuses a save based on an older one (lost updates).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ArticleQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -128,6 +138,8 @@ class Article(models.Model):
         self.body = sanitize_html(self.body)
         if not self.slug:
             self.slug = slugify(self.title, allow_unicode=True)[:200]
+        if not self._state.adding:
+            self.version += 1
         super().save(*args, **kwargs)
 
     @property

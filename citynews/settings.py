@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "taggit",
     "django_prose_editor",
+    "simple_history",
     "articles",
     "awards",
 ]
@@ -83,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
