@@ -194,7 +194,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
             older, newer = newer, older
         compared = [f.name for f in Article._meta.fields if f.name not in {"id", "version", "updated_at", "created_at"}]
         delta = newer.diff_against(older, included_fields=compared, foreign_keys_are_objs=True)
-        labels = {f.name: f.verbose_name for f in Article._meta.fields}
+        changed = {change.field: change for change in delta.changes}
         context = {
             **self.admin_site.each_context(request),
             "title": f"Compare versions: {article}",
@@ -202,7 +202,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
             "original": article,
             "older": older,
             "newer": newer,
-            "changes": [(labels[change.field], change.old, change.new) for change in delta.changes],
+            "changes": [
+                (field.verbose_name, changed[field.name].old, changed[field.name].new)
+                for field in Article._meta.fields
+                if field.name in changed
+            ],
         }
         return TemplateResponse(request, "admin/articles/article/history_compare.html", context)
 
