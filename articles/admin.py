@@ -73,6 +73,15 @@ class SectionAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+def require_integer_ids(*ids):
+    """simple-history's views pass ids from the address straight to the database: a non-number is a 404."""
+    for value in ids:
+        try:
+            models.BigIntegerField().to_python(unquote(value))
+        except ValidationError:
+            raise Http404("No such article or version.") from None
+
+
 class ArticleAdminForm(forms.ModelForm):
     """Carries the version the editor opened, so a save based on a stale copy is refused, not applied."""
 
@@ -165,7 +174,12 @@ class ArticleAdmin(SimpleHistoryAdmin):
         )
         return [compare, *super().get_urls()]
 
+    def history_view(self, request, object_id, extra_context=None):
+        require_integer_ids(object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        require_integer_ids(object_id, version_id)
         # simple-history checks permissions against the old version; what matters is the article as it is now.
         current = self.get_object(request, unquote(object_id))
         if request.method == "POST" and not self.has_change_permission(request, current):
