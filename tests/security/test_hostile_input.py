@@ -207,3 +207,33 @@ def test_nothing_in_the_catalogue_is_a_server_error(site, django_user_model):
     posts = {"title": "\x00", "body": "x" * (3 * 1024 * 1024), "opened_version": "\x00", "published_at_0": "\x00"}
     assert staff.post(f"/admin/articles/article/{site.pk}/change/", posts).status_code < 500
     assert staff.post("/admin/articles/article/add/", posts).status_code < 500
+
+
+@pytest.mark.parametrize("selected", ["abc", str(10**20), "-1", "\x00", ""])
+@pytest.mark.parametrize("action", ["publish", "unpublish", "delete_selected", "no_such_action", "\x00"])
+def test_forged_bulk_actions_with_hostile_ids_change_nothing(editor_client, site, action, selected):
+    before = snapshot()
+    data = {"action": action, "_selected_action": [selected], "index": "0"}
+    response = editor_client.post("/admin/articles/article/", data)
+    # A malformed id is a 400 (CheckedSelectionMixin); a well-formed one matching no row selects nothing.
+    assert response.status_code in ({200, 302} if selected == "-1" else {400})
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("position", ["\x00", "-1", str(10**20), "abc"])
+def test_hostile_values_in_the_sections_list_editor_are_form_errors(editor_client, site, position):
+    section = site.section
+    data = {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-0-id": str(section.pk)}
+    data |= {"form-0-position": position, "_save": "Save"}
+    response = editor_client.post("/admin/articles/section/", data)
+    assert response.status_code == 200
+    assert parse(response).select_one(".errornote") is not None
+    section.refresh_from_db()
+    assert section.position == 0
+
+
+@pytest.mark.parametrize("username", ["\x00", "a\x00b", "x" * 10_000])
+def test_hostile_login_attempts_are_form_errors(client, username):
+    response = client.post("/admin/login/?next=/admin/", {"username": username, "password": "\x00"})
+    assert response.status_code == 200
+    assert parse(response).select_one(".errornote") is not None
