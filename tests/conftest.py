@@ -79,7 +79,7 @@ def make_editor(username="editor"):
 
 def parse(response):
     """The response's HTML, parsed: tests read elements, not substrings."""
-    return BeautifulSoup(response.content, "html5lib")
+    return BeautifulSoup(response.content, "html5lib", from_encoding=response.charset)
 
 
 @pytest.fixture
