@@ -159,6 +159,15 @@ class ArticleAdmin(CheckedSelectionMixin, SimpleHistoryAdmin):
     def is_live_now(self, article):
         return article.is_live
 
+    def get_fieldsets(self, request, obj=None):
+        if obj is None or self.has_change_permission(request, obj):
+            return self.fieldsets
+        # A read-only view has no save to protect, and would show the hidden version as an empty row.
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "opened_version"]})
+            for name, options in self.fieldsets
+        ]
+
     def get_readonly_fields(self, request, obj=None):
         if self.has_publish_permission(request):
             return self.readonly_fields

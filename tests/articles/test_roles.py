@@ -71,8 +71,12 @@ def test_contributor_forging_a_published_status_on_change_keeps_the_draft(contri
 
 def test_contributor_cannot_change_a_published_article(contributor_client):
     article = make_article(title="Live story")
-    page = parse(contributor_client.get(change_url(article)))
+    response = contributor_client.get(change_url(article))
+    assert response.status_code == 200
+    page = parse(response)
     assert page.select_one("input[name=title]") is None, "the form is read-only"
+    assert page.select_one(".field-title .readonly").get_text(strip=True) == "Live story"
+    assert page.select(".field-opened_version") == []
     before = snapshot(Article)
     forged = {"title": "Defaced", "slug": article.slug, "opened_version": article.version, "status": "draft"}
     forged |= {"photos-TOTAL_FORMS": "0", "photos-INITIAL_FORMS": "0"}

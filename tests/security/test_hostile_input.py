@@ -192,6 +192,23 @@ def test_admin_revert_view_survives_hostile_version_ids(editor_client, site, ver
     assert response.status_code == refused(version_id)
 
 
+@pytest.mark.parametrize("url", ["/", "/section/awards/", "/tag/scewc/", "/2026/01/01/shenzhen-wins/"])
+@pytest.mark.parametrize("enforce_csrf_checks", [False, True])
+def test_reader_pages_refuse_floods_of_posted_data(site, url, enforce_csrf_checks):
+    client = Client(enforce_csrf_checks=enforce_csrf_checks)
+    fields = {f"field{n}": "x" for n in range(1001)}
+    three_megabytes = {"body": "x" * (3 * 1024 * 1024)}
+    # Reader pages take no POST (405); with CSRF checks on, a stranger without the cookie is refused first.
+    for data in (fields, three_megabytes):
+        assert client.post(url, data).status_code == (403 if enforce_csrf_checks else 405)
+
+
+@pytest.mark.parametrize("page", BAD_PAGES)
+def test_admin_history_survives_hostile_page_numbers(editor_client, site, page):
+    response = editor_client.get(f"/admin/articles/article/{site.pk}/history/?p={page}")
+    assert response.status_code == (400 if page == "%00" else 200)
+
+
 def test_nothing_in_the_catalogue_is_a_server_error(site, django_user_model):
     """The same sweep with exceptions turned into responses, as a real server would see them."""
     from tests.conftest import make_editor
