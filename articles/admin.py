@@ -160,9 +160,11 @@ class ArticleAdmin(CheckedSelectionMixin, SimpleHistoryAdmin):
         return article.is_live
 
     def get_fieldsets(self, request, obj=None):
-        if obj is None or self.has_change_permission(request, obj):
+        # The change page in read-only mode has no save to protect, and would show the hidden version as an
+        # empty row. (On a revert page ``obj`` is an old version, so its status says nothing about the article.)
+        on_change_page = request.resolver_match.url_name == "articles_article_change"
+        if not on_change_page or obj is None or self.has_change_permission(request, obj):
             return self.fieldsets
-        # A read-only view has no save to protect, and would show the hidden version as an empty row.
         return [
             (name, {**options, "fields": [f for f in options["fields"] if f != "opened_version"]})
             for name, options in self.fieldsets
