@@ -107,6 +107,7 @@ def test_editor_publishes_with_the_bulk_action(editor_client):
     assert editor_client.post(CHANGELIST_URL, data).status_code == 302
     article.refresh_from_db()
     assert article.status == Article.Status.PUBLISHED and article.is_live
+    assert article.history.first().history_user.username == "editor", "the bulk change is a version too"
 
 
 def test_contributor_cannot_delete_a_published_articles_photo_through_the_inline(contributor_client):

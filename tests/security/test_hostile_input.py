@@ -254,3 +254,14 @@ def test_hostile_login_attempts_are_form_errors(client, username):
     response = client.post("/admin/login/?next=/admin/", {"username": username, "password": "\x00"})
     assert response.status_code == 200
     assert parse(response).select_one(".errornote") is not None
+
+
+@pytest.mark.parametrize("slug", ["%ff", "🏙️🌃", "a/b", "../../etc", "x" * 201, " "])
+def test_hostile_slugs_typed_into_admin_forms_are_form_errors(editor_client, slug):
+    data = form_data(editor_client.get("/admin/articles/article/add/")) | {"title": "New story", "slug": slug}
+    response = editor_client.post("/admin/articles/article/add/", data)
+    assert_form_error(response)
+    assert parse(response).select_one(".field-slug .errorlist") is not None
+    section = {"name": "Mobility", "slug": slug, "description": "", "position": "1"}
+    assert_form_error(editor_client.post("/admin/articles/section/add/", section))
+    assert not Article.objects.exists() and not Section.objects.exists()
