@@ -6,6 +6,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -113,15 +114,14 @@ class ArticleAdminForm(forms.ModelForm):
         cleaned_data = super().clean()
         if self.instance.pk is None:
             return cleaned_data
-        # Locked until the admin's transaction ends, so no other save can slip in between check and write.
-        current = (
-            Article.objects.select_for_update().filter(pk=self.instance.pk).values_list("version", flat=True).first()
-        )
-        if current is None:
-            return cleaned_data
-        if cleaned_data.get("opened_version") != current:
+        opened = cleaned_data.get("opened_version")
+        article = Article.objects.filter(pk=self.instance.pk)
+        # A conditional write, not a read: it holds the row (SQLite: the database) until the admin's
+        # transaction ends, on every backend, so no other save slips in between this check and ours.
+        if opened is not None and article.filter(version=opened).update(version=F("version")):
+            self.instance.version = opened
+        elif article.exists():
             raise ValidationError(self.conflict_message(), code="edit_conflict")
-        self.instance.version = current
         return cleaned_data
 
     def conflict_message(self):

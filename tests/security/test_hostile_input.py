@@ -265,3 +265,11 @@ def test_hostile_slugs_typed_into_admin_forms_are_form_errors(editor_client, slu
     section = {"name": "Mobility", "slug": slug, "description": "", "position": "1"}
     assert_form_error(editor_client.post("/admin/articles/section/add/", section))
     assert not Article.objects.exists() and not Section.objects.exists()
+
+
+@pytest.mark.parametrize("opened_version", [str(10**20), "-1", "abc", "1e9", ""])
+def test_hostile_opened_versions_are_refused_as_conflicts_or_form_errors(editor_client, site, opened_version):
+    before = snapshot()
+    data = article_form(editor_client, site) | {"title": "Changed", "opened_version": opened_version}
+    assert_form_error(editor_client.post(f"/admin/articles/article/{site.pk}/change/", data))
+    assert snapshot() == before
