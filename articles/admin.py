@@ -110,6 +110,14 @@ class ArticleAdminForm(forms.ModelForm):
             current = Article.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
             self.initial["opened_version"] = current
 
+    def clean_published_at(self):
+        value = self.cleaned_data["published_at"]
+        stored = self.instance.published_at
+        # The inputs carry whole seconds: an untouched time must not lose its microseconds (a false change).
+        if value and stored and value == stored.replace(microsecond=0):
+            return stored
+        return value
+
     def clean(self):
         cleaned_data = super().clean()
         if self.instance.pk is None:
