@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
+from taggit.models import Tag
 
 from .images import inspect_upload
 from .models import Article, Photo, Section
@@ -98,6 +99,9 @@ def require_integer_ids(*ids):
             raise Http404("No such article or version.") from None
 
 
+MAX_TAGS_PER_ARTICLE = 30
+
+
 class ArticleAdminForm(forms.ModelForm):
     """Carries the version the editor opened, so a save based on a stale copy is refused, not applied."""
 
@@ -109,6 +113,16 @@ class ArticleAdminForm(forms.ModelForm):
             # From the table, not the instance: a revert form's instance is an old version.
             current = Article.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
             self.initial["opened_version"] = current
+
+    def clean_tags(self):
+        # Taggit's field has no length check of its own; the database column does, with a server error.
+        tags = self.cleaned_data["tags"]
+        longest = Tag._meta.get_field("name").max_length
+        if any(len(tag) > longest for tag in tags):
+            raise ValidationError(f"A tag can have at most {longest} characters.", code="tag_too_long")
+        if len(tags) > MAX_TAGS_PER_ARTICLE:
+            raise ValidationError(f"An article can have at most {MAX_TAGS_PER_ARTICLE} tags.", code="too_many_tags")
+        return tags
 
     def clean_published_at(self):
         value = self.cleaned_data["published_at"]

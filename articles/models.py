@@ -24,7 +24,7 @@ ARTICLE_BODY_MAX_CHARS = 1_000_000
 class Section(models.Model):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True, allow_unicode=True)
-    description = models.TextField(blank=True)
+    description = models.TextField(max_length=2000, blank=True)
     position = models.PositiveSmallIntegerField(default=0, help_text="Order in the site navigation.")
 
     class Meta:

@@ -273,3 +273,28 @@ def test_hostile_opened_versions_are_refused_as_conflicts_or_form_errors(editor_
     data = article_form(editor_client, site) | {"title": "Changed", "opened_version": opened_version}
     assert_form_error(editor_client.post(f"/admin/articles/article/{site.pk}/change/", data))
     assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("tags", "error"),
+    [
+        ("x" * 101, "A tag can have at most 100 characters."),
+        (", ".join(f"tag{n}" for n in range(31)), "An article can have at most 30 tags."),
+    ],
+)
+def test_oversized_tags_are_form_errors(editor_client, site, tags, error):
+    before = snapshot()
+    data = article_form(editor_client, site) | {"tags": tags}
+    response = editor_client.post(f"/admin/articles/article/{site.pk}/change/", data)
+    assert_form_error(response)
+    assert parse(response).select_one(".field-tags .errorlist").get_text(strip=True) == error
+    assert snapshot() == before
+    assert list(site.tags.names()) == ["SCEWC"]
+
+
+def test_three_megabyte_section_description_is_a_form_error(editor_client):
+    data = {"name": "Mobility", "slug": "mobility", "description": "x" * (3 * 1024 * 1024), "position": "1"}
+    response = editor_client.post("/admin/articles/section/add/", data)
+    assert_form_error(response)
+    assert "at most 2000 characters" in parse(response).select_one(".field-description .errorlist").get_text()
+    assert not Section.objects.exists()
