@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import F
@@ -44,6 +45,23 @@ class CheckedSelectionMixin:
         return super().response_action(request, queryset)
 
 
+class CheckedAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete widget looks the submitted value up to redisplay it; a forged "abc" or 10**20
+    would be a server error while showing the form's errors, so malformed values are simply not shown."""
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.target_field
+
+        def well_formed(candidate):
+            try:
+                target.run_validators(target.to_python(candidate))
+            except ValidationError:
+                return False
+            return True
+
+        return super().optgroups(name, [v for v in value if well_formed(v)], attr)
+
+
 class PhotoUploadField(forms.ImageField):
     """Our own checks run before Django's, so the editor reads why a file was refused."""
 
@@ -55,12 +73,21 @@ class PhotoUploadField(forms.ImageField):
         return super().to_python(data)
 
 
+MAX_PHOTOS_PER_ARTICLE = 40
+
+
 class PhotoInline(admin.StackedInline):
     model = Photo
     extra = 1
     fields = [("image", "preview"), "alt_text", ("caption", "credit"), ("taken_on", "is_lead", "position")]
     readonly_fields = ["preview"]
     formfield_overrides = {models.ImageField: {"form_class": PhotoUploadField}}
+    # Also the most forms the formset will build: a forged photos-TOTAL_FORMS of 10**20 would otherwise
+    # make Django build and render a thousand forms (seconds of CPU) before reporting the error.
+    max_num = MAX_PHOTOS_PER_ARTICLE
+
+    def get_formset(self, request, obj=None, **kwargs):
+        return super().get_formset(request, obj, absolute_max=MAX_PHOTOS_PER_ARTICLE, **kwargs)
 
     def has_add_permission(self, request, obj):
         return may_edit(request, obj) and super().has_add_permission(request, obj)
@@ -180,6 +207,11 @@ class ArticleAdmin(CheckedSelectionMixin, SimpleHistoryAdmin):
     @admin.display(boolean=True, description="Live")
     def is_live_now(self, article):
         return article.is_live
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = CheckedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
         # The change page in read-only mode has no save to protect, and would show the hidden version as an

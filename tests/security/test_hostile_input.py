@@ -298,3 +298,38 @@ def test_three_megabyte_section_description_is_a_form_error(editor_client):
     assert_form_error(response)
     assert "at most 2000 characters" in parse(response).select_one(".field-description .errorlist").get_text()
     assert not Section.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("photos-0-position", str(10**20)),
+        ("photos-0-position", "-1"),
+        ("photos-0-taken_on", "99999-01-01"),
+        ("photos-0-taken_on", "2026-02-30"),
+        ("photos-0-id", str(10**20)),
+        ("photos-0-id", "abc"),
+        ("photos-TOTAL_FORMS", str(10**20)),
+        ("photos-TOTAL_FORMS", "abc"),
+        ("photos-TOTAL_FORMS", "1001"),
+        ("photos-TOTAL_FORMS", "41"),
+        ("photos-INITIAL_FORMS", "abc"),
+        ("section", str(10**20)),
+        ("section", "abc"),
+        ("section", "-1"),
+        ("status", "deleted"),
+        ("published_at_0", "10000-01-01"),
+        ("published_at_1", "25:61"),
+    ],
+)
+def test_hostile_values_in_article_and_inline_fields_are_form_errors(
+    editor_client, site, field, value, django_assert_max_num_queries
+):
+    before = snapshot()
+    data = article_form(editor_client, site) | {field: value}
+    with django_assert_max_num_queries(40):
+        response = editor_client.post(f"/admin/articles/article/{site.pk}/change/", data)
+    assert_form_error(response)
+    (photos,) = response.context["inline_admin_formsets"]
+    assert len(photos.formset.forms) <= 40, "a forged form count must not make the server build a thousand forms"
+    assert snapshot() == before
