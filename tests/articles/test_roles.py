@@ -5,10 +5,11 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.utils import timezone
+from taggit.models import Tag
 
-from articles.models import Article, Photo
+from articles.models import Article, Photo, Section
 from articles.roles import CONTRIBUTORS, EDITORS
-from tests.conftest import form_data, make_article, make_contributor, make_editor, make_photo, parse
+from tests.conftest import form_data, make_article, make_contributor, make_editor, make_photo, make_section, parse
 
 pytestmark = pytest.mark.django_db
 
@@ -177,3 +178,18 @@ def test_scheduled_article_is_locked_for_contributors_too(contributor_client):
     assert contributor_client.post(change_url(scheduled), forged).status_code == 403
     scheduled.refresh_from_db()
     assert scheduled.title != "Changed"
+
+
+def test_contributor_cannot_change_sections_or_delete_tags(contributor_client):
+    section = make_section(name="Awards")
+    make_article(tags=["Mobility"])
+    tag = Tag.objects.get(name="Mobility")
+    before = snapshot(Section), snapshot(Tag)
+    assert contributor_client.post("/admin/articles/section/add/", {"name": "X", "slug": "x"}).status_code == 403
+    forged = {"name": "Renamed", "slug": "renamed", "position": "0"}
+    assert contributor_client.post(f"/admin/articles/section/{section.pk}/change/", forged).status_code == 403
+    assert contributor_client.post(f"/admin/articles/section/{section.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert contributor_client.post(f"/admin/taggit/tag/{tag.pk}/delete/", {"post": "yes"}).status_code == 403
+    list_edit = {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-0-id": section.pk, "form-0-position": "9"}
+    contributor_client.post("/admin/articles/section/", list_edit | {"_save": "Save"})
+    assert (snapshot(Section), snapshot(Tag)) == before
