@@ -1,11 +1,65 @@
+"""The newsroom's admin: articles with their photos inline, sections, history and the publishing rules."""
+
 from django import forms
 from django.contrib import admin, messages
-from django.db import models
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import F
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+from taggit.models import Tag
 
 from .images import inspect_upload
 from .models import Article, Photo, Section
+
+
+def may_edit(request, article):
+    """Contributors work on drafts; once an article is published only editors may touch it."""
+    return (
+        article is None
+        or article.status != Article.Status.PUBLISHED
+        or request.user.has_perm("articles.publish_article")
+    )
+
+
+class CheckedSelectionMixin:
+    """Bulk actions only on well-formed ids: Django's admin passes the ticked ids straight to the database,
+    so a forged ``_selected_action`` of "abc" or 10**20 would otherwise be a server error, not a 400."""
+
+    def response_action(self, request, queryset):
+        pk_field = self.model._meta.pk
+        for value in request.POST.getlist(ACTION_CHECKBOX_NAME):
+            try:
+                pk_field.run_validators(pk_field.to_python(value))
+            except ValidationError:
+                raise BadRequest("Bulk actions need the ids of existing rows.") from None
+        return super().response_action(request, queryset)
+
+
+class CheckedAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete widget looks the submitted value up to redisplay it; a forged "abc" or 10**20
+    would be a server error while showing the form's errors, so malformed values are simply not shown."""
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.target_field
+
+        def well_formed(candidate):
+            try:
+                target.run_validators(target.to_python(candidate))
+            except ValidationError:
+                return False
+            return True
+
+        return super().optgroups(name, [v for v in value if well_formed(v)], attr)
 
 
 class PhotoUploadField(forms.ImageField):
@@ -33,6 +87,9 @@ class PhotoInlineFormSet(forms.BaseInlineFormSet):
             raise forms.ValidationError("An article can have only one lead photo.", code="one_lead")
 
 
+MAX_PHOTOS_PER_ARTICLE = 40
+
+
 class PhotoInline(admin.StackedInline):
     model = Photo
     formset = PhotoInlineFormSet
@@ -40,6 +97,21 @@ class PhotoInline(admin.StackedInline):
     fields = [("image", "preview"), "alt_text", ("caption", "credit"), ("taken_on", "is_lead", "position")]
     readonly_fields = ["preview"]
     formfield_overrides = {models.ImageField: {"form_class": PhotoUploadField}}
+    # Also the most forms the formset will build: a forged photos-TOTAL_FORMS of 10**20 would otherwise
+    # make Django build and render a thousand forms (seconds of CPU) before reporting the error.
+    max_num = MAX_PHOTOS_PER_ARTICLE
+
+    def get_formset(self, request, obj=None, **kwargs):
+        return super().get_formset(request, obj, absolute_max=MAX_PHOTOS_PER_ARTICLE, **kwargs)
+
+    def has_add_permission(self, request, obj):
+        return may_edit(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return may_edit(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return may_edit(request, obj) and super().has_delete_permission(request, obj)
 
     @admin.display(description="Preview")
     def preview(self, photo):
@@ -53,15 +125,83 @@ class PhotoInline(admin.StackedInline):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(CheckedSelectionMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
 
 
+def require_integer_ids(*ids):
+    """simple-history's views pass ids from the address straight to the database: a non-number is a 404."""
+    for value in ids:
+        try:
+            models.BigIntegerField().to_python(unquote(value))
+        except ValidationError:
+            raise Http404("No such article or version.") from None
+
+
+MAX_TAGS_PER_ARTICLE = 30
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """Carries the version the editor opened, so a save based on a stale copy is refused, not applied."""
+
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            # From the table, not the instance: a revert form's instance is an old version.
+            current = Article.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+            self.initial["opened_version"] = current
+
+    def clean_tags(self):
+        # Taggit's field has no length check of its own; the database column does, with a server error.
+        tags = self.cleaned_data["tags"]
+        longest = Tag._meta.get_field("name").max_length
+        if any(len(tag) > longest for tag in tags):
+            raise ValidationError(f"A tag can have at most {longest} characters.", code="tag_too_long")
+        if len(tags) > MAX_TAGS_PER_ARTICLE:
+            raise ValidationError(f"An article can have at most {MAX_TAGS_PER_ARTICLE} tags.", code="too_many_tags")
+        return tags
+
+    def clean_published_at(self):
+        value = self.cleaned_data["published_at"]
+        stored = self.instance.published_at
+        # The inputs carry whole seconds: an untouched time must not lose its microseconds (a false change).
+        if value and stored and value == stored.replace(microsecond=0):
+            return stored
+        return value
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is None:
+            return cleaned_data
+        opened = cleaned_data.get("opened_version")
+        article = Article.objects.filter(pk=self.instance.pk)
+        # A conditional write, not a read: it holds the row (SQLite: the database) until the admin's
+        # transaction ends, on every backend, so no other save slips in between this check and ours.
+        if opened is not None and article.filter(version=opened).update(version=F("version")):
+            self.instance.version = opened
+        elif article.exists():
+            raise ValidationError(self.conflict_message(), code="edit_conflict")
+        return cleaned_data
+
+    def conflict_message(self):
+        last = Article.history.filter(id=self.instance.pk).select_related("history_user").first()
+        who = (last.history_user.get_username() if last and last.history_user else None) or "someone else"
+        when = timezone.localtime(last.history_date).strftime("%d %b %Y %H:%M") if last else "an unknown time"
+        return (
+            f"This article was changed by {who} at {when} since you opened it; your changes were not saved. "
+            "Copy your text, reload the page, and apply your changes again."
+        )
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(CheckedSelectionMixin, SimpleHistoryAdmin):
+    form = ArticleAdminForm
+    object_history_template = "admin/articles/article/object_history.html"
     list_display = ["title", "status", "is_live_now", "section", "published_at", "updated_at"]
     list_filter = ["status", "section", "published_at", "tags"]
     list_select_related = ["section"]
@@ -74,7 +214,7 @@ class ArticleAdmin(admin.ModelAdmin):
     save_on_top = True
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
-        (None, {"fields": ["title", "slug", "standfirst", "body"]}),
+        (None, {"fields": ["title", "slug", "standfirst", "body", "opened_version"]}),
         ("Source and byline", {"fields": [("source_name", "source_url"), "source_updated_at", "byline"]}),
         ("Filing", {"fields": ["section", "tags"]}),
         ("Facts", {"fields": ["cities", "recognitions", "ranking_entries"]}),
@@ -85,6 +225,22 @@ class ArticleAdmin(admin.ModelAdmin):
     def is_live_now(self, article):
         return article.is_live
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = CheckedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        # The change page in read-only mode has no save to protect, and would show the hidden version as an
+        # empty row. (On a revert page ``obj`` is an old version, so its status says nothing about the article.)
+        on_change_page = request.resolver_match.url_name == "articles_article_change"
+        if not on_change_page or obj is None or self.has_change_permission(request, obj):
+            return self.fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "opened_version"]})
+            for name, options in self.fieldsets
+        ]
+
     def get_readonly_fields(self, request, obj=None):
         if self.has_publish_permission(request):
             return self.readonly_fields
@@ -92,6 +248,81 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def has_publish_permission(self, request):
         return request.user.has_perm("articles.publish_article")
+
+    def has_change_permission(self, request, obj=None):
+        return may_edit(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return may_edit(request, obj) and super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if not self.has_publish_permission(request):
+            # Whatever the form (or a revert to an old version) carried, publishing state stays as stored.
+            stored = Article.objects.filter(pk=obj.pk).values("status", "published_at").first() if obj.pk else None
+            obj.status = stored["status"] if stored else Article.Status.DRAFT
+            obj.published_at = stored["published_at"] if stored else None
+        super().save_model(request, obj, form, change)
+
+    def get_urls(self):
+        compare = path(
+            "<path:object_id>/history/compare/",
+            self.admin_site.admin_view(self.history_compare_view),
+            name="articles_article_history_compare",
+        )
+        return [compare, *super().get_urls()]
+
+    def history_view(self, request, object_id, extra_context=None):
+        require_integer_ids(object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        require_integer_ids(object_id, version_id)
+        # simple-history checks permissions against the old version; what matters is the article as it is now.
+        current = self.get_object(request, unquote(object_id))
+        if request.method == "POST" and not self.has_change_permission(request, current):
+            raise PermissionDenied
+        with transaction.atomic():
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        current = Article.objects.filter(pk=obj.pk).first() if obj is not None else None
+        return super().revert_disabled(request, obj) or not self.has_change_permission(request, current)
+
+    def history_compare_view(self, request, object_id):
+        """Field-by-field differences between two saved versions (?older=<id>&newer=<id>)."""
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("No such article.")
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        versions = Article.history.filter(id=article.pk)
+        try:
+            older = get_object_or_404(versions, history_id=int(request.GET.get("older", "")))
+            newer = get_object_or_404(versions, history_id=int(request.GET.get("newer", "")))
+        except (ValueError, OverflowError):
+            raise Http404("Choose two versions to compare.") from None
+        if older.history_date > newer.history_date:
+            older, newer = newer, older
+        # Bookkeeping and values the database derives from the others are not an editor's changes.
+        derived = {"id", "version", "updated_at", "created_at", "content_changed_at", "reading_minutes"}
+        derived.add("search_vector")
+        compared = [f.name for f in Article._meta.fields if f.name not in derived]
+        delta = newer.diff_against(older, included_fields=compared, foreign_keys_are_objs=True)
+        changed = {change.field: change for change in delta.changes}
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Compare versions: {article}",
+            "opts": self.opts,
+            "original": article,
+            "older": older,
+            "newer": newer,
+            "changes": [
+                (field.verbose_name, changed[field.name].old, changed[field.name].new)
+                for field in Article._meta.fields
+                if field.name in changed
+            ],
+        }
+        return TemplateResponse(request, "admin/articles/article/history_compare.html", context)
 
     @admin.action(description="Publish selected articles", permissions=["publish"])
     def publish(self, request, queryset):

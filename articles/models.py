@@ -8,9 +8,9 @@ from html import unescape
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import F, Prefetch, Q, Value
-from django.db.models.functions import Greatest
+from django.db.models import Prefetch, Q
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
@@ -18,19 +18,22 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
-from citynews.pagecache import bump_generation
-
 from . import images
 from .html import sanitize_html
+
+# Far beyond any real story (a long feature is ~60,000 characters of HTML), small enough that a
+# pasted document or a hostile POST cannot bloat the table, the history and every page render.
+ARTICLE_BODY_MAX_CHARS = 1_000_000
 
 
 class Section(models.Model):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True, allow_unicode=True)
-    description = models.TextField(blank=True)
+    description = models.TextField(max_length=2000, blank=True)
     position = models.PositiveSmallIntegerField(default=0, help_text="Order in the site navigation.")
 
     class Meta:
@@ -53,22 +56,26 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
 
     def publish(self):
-        """Publish drafts: now, or at the time an editor already scheduled. Returns the count."""
+        """Publish drafts: now, or at the time an editor already scheduled. Returns the count.
+
+        One save per article, not one UPDATE: each gets a version in its history, a new
+        lost-update version, its sitemap date and a page-cache retirement through the signals.
+        """
         now = timezone.now()
-        drafts = self.filter(status=Article.Status.DRAFT)
-        count = drafts.filter(published_at__isnull=True).update(
-            status=Article.Status.PUBLISHED, published_at=now, content_changed_at=now
-        )
-        # Sitemaps' lastmod: what readers now see is dated when it goes live, not before.
-        count += drafts.update(
-            status=Article.Status.PUBLISHED, content_changed_at=Greatest(F("published_at"), Value(now))
-        )
-        bump_generation()  # update() sends no signals
+        count = 0
+        for article in self.filter(status=Article.Status.DRAFT):
+            article.status = Article.Status.PUBLISHED
+            article.published_at = article.published_at or now
+            article.save()
+            count += 1
         return count
 
     def unpublish(self):
-        count = self.filter(status=Article.Status.PUBLISHED).update(status=Article.Status.DRAFT)
-        bump_generation()
+        count = 0
+        for article in self.filter(status=Article.Status.PUBLISHED):
+            article.status = Article.Status.DRAFT
+            article.save()
+            count += 1
         return count
 
     def for_listing(self):
@@ -141,6 +148,7 @@ class Article(models.Model):
         },
         sanitize=sanitize_html,
         blank=True,
+        validators=[MaxLengthValidator(ARTICLE_BODY_MAX_CHARS)],
     )
     source_name = models.CharField(max_length=120, blank=True, help_text='Shown as "From: …", e.g. Shenzhen Daily.')
     source_url = models.URLField(max_length=500, blank=True)
@@ -171,8 +179,12 @@ class Article(models.Model):
     reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
     # Kept up to date by a PostgreSQL trigger (migration 0002) so bulk updates and imports are indexed too.
     search_vector = SearchVectorField(null=True, editable=False)
+    # Bumped on every save; the admin form refuses a save based on an older one (lost updates).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ArticleQuerySet.as_manager()
+    # The search vector is derived by the database from the other fields: no need to keep its past.
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -223,6 +235,8 @@ class Article(models.Model):
         if self.status == self.Status.PUBLISHED and self.published_at is not None and self._changed_for_readers():
             # A scheduled story's change becomes visible only when it goes live.
             self.content_changed_at = max(timezone.now(), self.published_at)
+        if not self._state.adding:
+            self.version += 1
         super().save(*args, **kwargs)
         self._loaded_visible = self._visible_values()
 

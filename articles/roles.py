@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
 EDITORS = "Editors"
+CONTRIBUTORS = "Contributors"
 
 # (app label, model or None for every model in the app, actions)
 EDITOR_PERMISSIONS = [
@@ -14,6 +15,17 @@ EDITOR_PERMISSIONS = [
     ("taggit", "tag", ("add", "change", "delete", "view")),
     ("awards", None, ("add", "change", "delete", "view")),
 ]
+
+# Contributors write drafts: no publish permission, no deleting articles. The article admin also
+# refuses them any change to an article once it is published (see ArticleAdmin.has_change_permission).
+CONTRIBUTOR_PERMISSIONS = [
+    ("articles", "article", ("add", "change", "view")),
+    ("articles", "photo", ("add", "change", "delete", "view")),
+    ("articles", "section", ("view",)),
+    ("taggit", "tag", ("add", "view")),
+]
+
+ROLES = {EDITORS: EDITOR_PERMISSIONS, CONTRIBUTORS: CONTRIBUTOR_PERMISSIONS}
 
 
 def _codename_filter(app_label, model, actions):
@@ -25,8 +37,9 @@ def _codename_filter(app_label, model, actions):
 def sync_roles(**kwargs):
     for label in {"articles", "taggit", "awards"}:
         create_permissions(apps.get_app_config(label), verbosity=0)
-    query = Q(pk__in=[])
-    for app_label, model, actions in EDITOR_PERMISSIONS:
-        query |= _codename_filter(app_label, model, actions)
-    editors, _ = Group.objects.get_or_create(name=EDITORS)
-    editors.permissions.set(Permission.objects.filter(query))
+    for name, grants in ROLES.items():
+        query = Q(pk__in=[])
+        for app_label, model, actions in grants:
+            query |= _codename_filter(app_label, model, actions)
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(Permission.objects.filter(query))

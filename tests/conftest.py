@@ -12,7 +12,7 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article, Photo, Section
-from articles.roles import EDITORS
+from articles.roles import CONTRIBUTORS, EDITORS
 
 _counter = itertools.count(1)
 
@@ -85,10 +85,40 @@ def make_editor(username="editor"):
 
 def parse(response):
     """The response's HTML, parsed: tests read elements, not substrings."""
-    return BeautifulSoup(response.content, "html5lib")
+    return BeautifulSoup(response.content, "html5lib", from_encoding=response.charset)
 
 
 @pytest.fixture
 def editor_client(client, db):
     client.force_login(make_editor())
+    return client
+
+
+def make_contributor(username="contributor"):
+    user = User.objects.create_user(username, password="correct horse battery", is_staff=True)
+    user.groups.add(Group.objects.get(name=CONTRIBUTORS))
+    return user
+
+
+def form_data(response, selector="form#article_form"):
+    """What a browser would submit from the page's form: every named field with its current value."""
+    form = parse(response).select_one(selector)
+    data = {}
+    for field in form.select("input[name], textarea[name], select[name]"):
+        name = field["name"]
+        if field.name == "textarea":
+            data.setdefault(name, []).append(field.get_text())
+        elif field.name == "select":
+            data.setdefault(name, []).extend(o.get("value", o.get_text()) for o in field.select("option[selected]"))
+        elif field.get("type") in {"checkbox", "radio"}:
+            if field.has_attr("checked"):
+                data.setdefault(name, []).append(field.get("value", "on"))
+        elif field.get("type") not in {"submit", "file", "button"}:
+            data.setdefault(name, []).append(field.get("value", ""))
+    return data
+
+
+@pytest.fixture
+def contributor_client(client, db):
+    client.force_login(make_contributor())
     return client

@@ -248,6 +248,7 @@ def existing_photo_form_data(article, photo, **fields):
             "title": article.title,
             "slug": article.slug,
             "status": article.status,
+            "opened_version": str(article.version),
             "photos-TOTAL_FORMS": "2",
             "photos-INITIAL_FORMS": "1",
             "photos-0-id": str(photo.pk),
