@@ -49,7 +49,7 @@ class LatestArticlesFeed(Feed):
         return reverse("articles:home")
 
     def articles(self, obj):
-        return Article.objects.published().for_listing().prefetch_related("tags")
+        return Article.objects.published().for_listing(with_body=True).prefetch_related("tags")
 
     def items(self, obj=None):
         return self.articles(obj).order_by("-published_at", "-id")[:FEED_SIZE]

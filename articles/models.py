@@ -78,20 +78,26 @@ class ArticleQuerySet(models.QuerySet):
             count += 1
         return count
 
-    def for_listing(self):
-        return self.select_related("section").prefetch_related(
+    def for_listing(self, with_body=False):
+        """What a list of story cards needs: section and lead photo, not the (long) body."""
+        listing = self.select_related("section").prefetch_related(
             Prefetch("photos", queryset=Photo.objects.filter(is_lead=True), to_attr="lead_photos")
         )
+        return listing.defer("search_vector") if with_body else listing.defer("body", "search_vector")
 
     def for_detail(self):
         from awards.models import RankingEntry, Recognition
 
-        return self.select_related("section").prefetch_related(
-            "tags",
-            "photos",
-            "cities",
-            Prefetch("recognitions", queryset=Recognition.objects.for_display_in_story()),
-            Prefetch("ranking_entries", queryset=RankingEntry.objects.for_display()),
+        return (
+            self.defer("search_vector")
+            .select_related("section")
+            .prefetch_related(
+                "tags",
+                "photos",
+                "cities",
+                Prefetch("recognitions", queryset=Recognition.objects.for_display_in_story()),
+                Prefetch("ranking_entries", queryset=RankingEntry.objects.for_display()),
+            )
         )
 
     def related_to(self, article, limit=4):

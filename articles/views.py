@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpResponse
@@ -14,6 +15,7 @@ from taggit.models import Tag
 
 from . import search
 from .models import Article, Section
+from .pagination import LookaheadPaginator
 
 PAGE_SIZE = 12
 
@@ -34,6 +36,8 @@ class PreviewHeadersMixin:
 
 
 class MissingPageMixin:
+    paginator_class = LookaheadPaginator
+
     def paginate_queryset(self, queryset, page_size):
         # An impossible ?page= is a missing page (404), not a server error.
         try:
@@ -156,6 +160,8 @@ class ArchiveIndexView(ListView):
 class SearchView(ArticleListView):
     template_name = "articles/search_results.html"
     paginate_by = 10
+    # Search says how many stories match: the count is bounded by search.MAX_CANDIDATES.
+    paginator_class = Paginator
 
     def get(self, request, *args, **kwargs):
         self.query = search.clean_query(request.GET.get("q", ""))
@@ -172,6 +178,7 @@ class SearchView(ArticleListView):
         search.decorate(context["object_list"], self.query)
         context.update(
             query=self.query,
+            more_than_shown=context["paginator"].count >= search.MAX_CANDIDATES,
             asked=bool(self.request.GET.get("q", "").strip()),
             groups=search.search_groups(self.query) if self.query else [],
         )

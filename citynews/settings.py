@@ -130,6 +130,8 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A database that does not answer must fail the request in seconds (the 503 page), not hang a worker.
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 2)
+    # Reader queries are small and many at once: parallel workers only add start-up latency to each.
+    DATABASES["default"]["OPTIONS"].setdefault("options", "-c max_parallel_workers_per_gather=0")
 
 # One cache shared by every worker: Redis when REDIS_URL is set (several servers), otherwise
 # files on this machine (several workers of one server).

@@ -76,4 +76,4 @@ def test_listing_pages_query_count_does_not_grow(client, django_assert_num_queri
     with django_assert_num_queries(few):
         response = client.get(url)
     assert response.status_code == 200
-    assert response.context["paginator"].count == 30
+    assert len(response.context["object_list"]) == 12 and response.context["page_obj"].has_next()

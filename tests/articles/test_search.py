@@ -225,3 +225,14 @@ def test_other_apps_searchers_add_result_groups(client, monkeypatch):
     assert [(a["href"], a.get_text()) for a in group.select("a")] == [("/places/kunming <b>/", "Kunming <b>")]
     assert result_titles(page) == ["Kunming spring"]
     assert parse(client.get("/search/", {"q": "Lhasa"})).select("section.search-group") == []
+
+
+def test_a_very_common_word_ranks_only_the_newest_candidates_and_says_so(client, monkeypatch):
+    monkeypatch.setattr(search, "MAX_CANDIDATES", 2)
+    oldest = make_article(title="Harbin ice festival", published_at=timezone.now() - timedelta(days=3))
+    make_article(title="Harbin metro", published_at=timezone.now() - timedelta(days=2))
+    make_article(title="Harbin airport", published_at=timezone.now() - timedelta(days=1))
+    page = parse(client.get("/search/", {"q": "harbin"}))
+    titles = [a.get_text() for a in page.select("main .card__title a")]
+    assert sorted(titles) == ["Harbin airport", "Harbin metro"] and oldest.title not in titles
+    assert page.select_one("main [role=status]").get_text(strip=True).startswith("More than 2 stories match")
