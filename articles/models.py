@@ -291,7 +291,12 @@ class Article(models.Model):
             local = timezone.localtime(self.published_at)
             url = reverse(
                 "articles:detail",
-                kwargs={"year": local.year, "month": f"{local.month:02d}", "day": f"{local.day:02d}", "slug": self.slug},
+                kwargs={
+                    "year": local.year,
+                    "month": f"{local.month:02d}",
+                    "day": f"{local.day:02d}",
+                    "slug": self.slug,
+                },
             )
         self._url_cache = (key, url)
         return url

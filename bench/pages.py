@@ -25,5 +25,5 @@ def reader_pages():
         ("city", city.get_absolute_url()),
         ("ranking", ranking.get_absolute_url()),
         *[(label, f"{url}?q=smart+city") for label, url in optional("search (2 words)", "articles:search")],
-        *optional("RSS feed", "articles:feed_rss"),
+        *optional("RSS feed", "articles:rss"),
     ]
