@@ -7,6 +7,7 @@ import itertools
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from articles.models import Article
 from awards.models import AwardProgramme, City, Edition, Ranking
@@ -122,3 +123,26 @@ def test_rank_chart_labels_stay_legible_on_a_phone(live_server, page, transactio
     )
     assert len(rendered_sizes) >= 6  # two axis ticks, two years, and the position of each point
     assert min(rendered_sizes) >= 11
+
+
+def test_reader_finds_a_story_and_a_ranking_with_javascript_off(live_server, browser, transactional_db):
+    """Reader pages are plain HTML and GET forms: search, follow a result, open a ranking table."""
+    call_command("load_demo", stdout=io.StringIO())
+    article = Article.objects.published().latest("published_at")
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/")
+        page.get_by_role("searchbox", name="Search stories").fill("Shenzhen")
+        page.get_by_role("button", name="Search").click()
+        expect(page.get_by_role("status")).to_have_text("1 story matches “Shenzhen”.")
+        page.locator(".search-result .card__title a").first.click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(article.title)
+
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Rankings").click()
+        page.get_by_role("link", name=str(Ranking.objects.latest("year").year)).first.click()
+        table = page.get_by_role("region").get_by_role("table")
+        expect(table).to_be_visible()
+        assert table.get_by_role("row").count() > 1
+    finally:
+        context.close()
