@@ -61,12 +61,20 @@ def rank_history_svg(chart_id, title, points):
         '<circle class="chart__point" cx="{}" cy="{}" r="5"><title>{}</title></circle>',
         ((x, y, point.label) for x, y, point in coordinates),
     )
+    # Each point carries its position, so a reader need not read it off a two-tick axis;
+    # below the point in the top half of the plot, above it in the bottom half, never clipped.
+    middle = TOP + (HEIGHT - TOP - BOTTOM) / 2
+    values = format_html_join(
+        "",
+        '<text class="chart__label" x="{}" y="{}" text-anchor="middle">{}</text>',
+        ((x, y + 24 if y < middle else y - 12, ordinal(point.position)) for x, y, point in coordinates),
+    )
     description = "; ".join(point.label for point in points)
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="{}" height="{}" role="img" '
         'aria-labelledby="{}-title {}-desc" focusable="false">'
         '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>'
-        '<g aria-hidden="true">{}{}<polyline class="chart__line" fill="none" points="{}"/>{}</g></svg>',
+        '<g aria-hidden="true">{}{}<polyline class="chart__line" fill="none" points="{}"/>{}{}</g></svg>',
         WIDTH,
         HEIGHT,
         WIDTH,
@@ -81,4 +89,5 @@ def rank_history_svg(chart_id, title, points):
         years,
         line,
         circles,
+        values,
     )
