@@ -82,7 +82,8 @@ class Command(BaseCommand):
                 "while Futian District's AI-HUB (SZ) took the Inclusive & Sharing Cities Award.",
                 "body": DEMO_BODY.strip(),
                 "source_name": "Shenzhen Daily",
-                "source_url": "https://www.sz.gov.cn/en_szgov/news/latest/",
+                # The sample gives the paper's name but no address for the story: no link is invented.
+                "source_url": "",
                 "byline": "citynews staff",
                 "section": section,
                 "status": Article.Status.PUBLISHED,
