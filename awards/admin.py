@@ -1,12 +1,24 @@
-"""The newsroom's editors for cities, awards and rankings."""
+"""The newsroom's editors for cities, awards and rankings.
+
+Deleting follows one rule: what exists on its own (a city, a programme, a category, an organisation) is
+refused while anything points to it, with Django's "Cannot delete" page listing what does; what belongs to
+a container (an edition's recognitions, a ranking's entries) goes with it, together with the stories' links
+to it: the stories stay, and their facts box no longer lists what was deleted.
+"""
 
 import difflib
 from collections import Counter
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import quote
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
+
+from citynews.admin_guards import CheckedAutocompleteMixin, CheckedSelectionMixin
 
 from .models import (
     AwardProgramme,
@@ -17,14 +29,26 @@ from .models import (
     Ranking,
     RankingEntry,
     Recognition,
+    links_keeping_cities,
     normalise_category_name,
 )
 
 SIMILARITY_CUTOFF = 0.8
 
 
+class AwardsAdmin(CheckedAutocompleteMixin, CheckedSelectionMixin, admin.ModelAdmin):
+    """Forged ids in autocomplete fields or bulk actions are form errors or 400s (citynews.admin_guards)."""
+
+
+def admin_link(obj):
+    """A line of the "Cannot delete" page, as Django's own lines read: "Article: <a>title</a>"."""
+    opts = obj._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(obj.pk)])
+    return format_html('{}: <a href="{}">{}</a>', capfirst(opts.verbose_name), url, obj)
+
+
 @admin.register(City)
-class CityAdmin(admin.ModelAdmin):
+class CityAdmin(AwardsAdmin):
     list_display = ["name", "parent", "country"]
     list_filter = ["country"]
     list_select_related = ["parent"]
@@ -36,9 +60,14 @@ class CityAdmin(admin.ModelAdmin):
         # The autocomplete shows "District (City)" for every result.
         return super().get_queryset(request).select_related("parent")
 
+    def get_deleted_objects(self, objs, request):
+        # The protected foreign keys are found by Django; the many-to-many links are added here.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        return deleted, counts, perms_needed, [*protected, *map(admin_link, links_keeping_cities(objs))]
+
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AwardsAdmin):
     list_display = ["name", "city"]
     list_select_related = ["city__parent"]
     search_fields = ["name", "city__name"]
@@ -53,7 +82,7 @@ class EditionInline(admin.TabularInline):
 
 
 @admin.register(AwardProgramme)
-class AwardProgrammeAdmin(admin.ModelAdmin):
+class AwardProgrammeAdmin(AwardsAdmin):
     list_display = ["name", "short_name", "organiser"]
     search_fields = ["name", "short_name", "organiser"]
     prepopulated_fields = {"slug": ["name"]}
@@ -95,7 +124,7 @@ def similar_categories(category):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(AwardsAdmin):
     form = CategoryForm
     list_display = ["name", "programme"]
     list_filter = ["programme"]
@@ -116,7 +145,7 @@ class CategoryAdmin(admin.ModelAdmin):
             )
 
 
-class RecognitionInline(admin.TabularInline):
+class RecognitionInline(CheckedAutocompleteMixin, admin.TabularInline):
     model = Recognition
     fields = ["category", "result", "city", "organisation", "project_name", "note"]
     autocomplete_fields = ["category", "city", "organisation"]
@@ -124,7 +153,7 @@ class RecognitionInline(admin.TabularInline):
 
 
 @admin.register(Edition)
-class EditionAdmin(admin.ModelAdmin):
+class EditionAdmin(AwardsAdmin):
     list_display = ["__str__", "programme", "number", "year", "is_online"]
     list_filter = ["programme", "year"]
     list_select_related = ["programme"]
@@ -134,7 +163,7 @@ class EditionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Recognition)
-class RecognitionAdmin(admin.ModelAdmin):
+class RecognitionAdmin(AwardsAdmin):
     list_display = ["__str__", "edition", "category", "result", "city", "organisation"]
     list_filter = ["result", "edition__programme", "edition__year"]
     list_select_related = ["edition__programme", "category", "city__parent", "organisation"]
@@ -192,7 +221,7 @@ class RankingEntryFormSet(forms.BaseInlineFormSet):
         return super().save(commit)
 
 
-class RankingEntryInline(admin.TabularInline):
+class RankingEntryInline(CheckedAutocompleteMixin, admin.TabularInline):
     model = RankingEntry
     formset = RankingEntryFormSet
     fields = ["position", "city", "score"]
@@ -202,7 +231,7 @@ class RankingEntryInline(admin.TabularInline):
 
 
 @admin.register(Ranking)
-class RankingAdmin(admin.ModelAdmin):
+class RankingAdmin(AwardsAdmin):
     list_display = ["title", "year", "publisher", "field_size", "entry_count"]
     list_filter = ["year", "publisher"]
     search_fields = ["title", "slug", "publisher", "scope"]
@@ -223,7 +252,7 @@ class RankingAdmin(admin.ModelAdmin):
 
 
 @admin.register(RankingEntry)
-class RankingEntryAdmin(admin.ModelAdmin):
+class RankingEntryAdmin(AwardsAdmin):
     """Read-only list (and the stories' autocomplete): entries are edited inside their ranking."""
 
     list_display = ["city", "position", "ranking", "score"]

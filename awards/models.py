@@ -6,7 +6,9 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Prefetch, ProtectedError, Q
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -274,6 +276,30 @@ class Recognition(models.Model):
         category = getattr(self, "category", None)
         if edition is not None and category is not None and category.programme_id != edition.programme_id:
             raise ValidationError({"category": f"“{category}” belongs to another programme than {edition}."})
+
+
+def links_keeping_cities(cities):
+    """The editions these cities hosted and the stories about them: while any exists, the cities stay.
+
+    The foreign keys to a city (recognitions, ranking entries, organisations, districts) refuse its deletion
+    with on_delete=PROTECT. Many-to-many links have no on_delete: Django would quietly drop the link rows.
+    A story's city link is a fact it reports and what puts it among the city's news, so deleting the city
+    would silently strip live stories of it, just as deleting a city its recognitions point to would; the
+    editor unlinks the stories (or moves them to the right city) first. The admin lists these links on its
+    "Cannot delete" page (CityAdmin), and the guard below refuses any other deletion.
+    """
+    from articles.models import Article
+
+    hosted = Edition.objects.filter(host_cities__in=cities).select_related("programme").distinct()
+    stories = Article.objects.filter(cities__in=cities).distinct()
+    return [*hosted.order_by("programme__name", "year"), *stories.order_by("title")]
+
+
+@receiver(pre_delete, sender=City, dispatch_uid="refuse_deleting_linked_city")
+def refuse_deleting_linked_city(sender, instance, **kwargs):
+    links = links_keeping_cities([instance])
+    if links:
+        raise ProtectedError(f"Cannot delete {instance}: editions or stories link it.", set(links))
 
 
 class Ranking(models.Model):
