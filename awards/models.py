@@ -7,16 +7,43 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Prefetch, ProtectedError, Q
-from django.db.models.signals import pre_delete
-from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.text import slugify
+
+
+def links_keeping_cities(cities):
+    """The editions these cities hosted and the stories about them: while any exists, the cities stay.
+
+    The foreign keys to a city (recognitions, ranking entries, organisations, districts) refuse its deletion
+    with on_delete=PROTECT. Many-to-many links have no on_delete: Django would quietly drop the link rows.
+    A story's city link is a fact it reports and what puts it among the city's news, so deleting the city
+    would silently strip live stories of it, just as deleting a city its recognitions point to would; the
+    editor unlinks the stories (or moves them to the right city) first. The admin lists these links on its
+    "Cannot delete" page (CityAdmin); City.delete() and CityQuerySet.delete() refuse any other deletion.
+    """
+    from articles.models import Article
+
+    hosted = Edition.objects.filter(host_cities__in=cities).select_related("programme").distinct()
+    stories = Article.objects.filter(cities__in=cities).distinct()
+    return [*hosted.order_by("programme__name", "year"), *stories.order_by("title")]
+
+
+def refuse_deleting_linked_cities(cities):
+    # Raised before Django's collector opens its transaction, as its own ProtectedError is, so a caller's
+    # transaction stays usable.
+    links = links_keeping_cities(cities)
+    if links:
+        raise ProtectedError("Cannot delete a city that editions or stories link: unlink them first.", set(links))
 
 
 class CityQuerySet(models.QuerySet):
     def with_relations(self):
         """What a city page shows about the city itself: its parent and its districts."""
         return self.select_related("parent").prefetch_related(Prefetch("districts", queryset=City.objects.all()))
+
+    def delete(self):
+        refuse_deleting_linked_cities(self)
+        return super().delete()
 
 
 class City(models.Model):
@@ -61,6 +88,10 @@ class City(models.Model):
 
     def get_absolute_url(self):
         return reverse("awards:city", kwargs={"slug": self.slug})
+
+    def delete(self, *args, **kwargs):
+        refuse_deleting_linked_cities([self])
+        return super().delete(*args, **kwargs)
 
 
 class Organisation(models.Model):
@@ -276,30 +307,6 @@ class Recognition(models.Model):
         category = getattr(self, "category", None)
         if edition is not None and category is not None and category.programme_id != edition.programme_id:
             raise ValidationError({"category": f"“{category}” belongs to another programme than {edition}."})
-
-
-def links_keeping_cities(cities):
-    """The editions these cities hosted and the stories about them: while any exists, the cities stay.
-
-    The foreign keys to a city (recognitions, ranking entries, organisations, districts) refuse its deletion
-    with on_delete=PROTECT. Many-to-many links have no on_delete: Django would quietly drop the link rows.
-    A story's city link is a fact it reports and what puts it among the city's news, so deleting the city
-    would silently strip live stories of it, just as deleting a city its recognitions point to would; the
-    editor unlinks the stories (or moves them to the right city) first. The admin lists these links on its
-    "Cannot delete" page (CityAdmin), and the guard below refuses any other deletion.
-    """
-    from articles.models import Article
-
-    hosted = Edition.objects.filter(host_cities__in=cities).select_related("programme").distinct()
-    stories = Article.objects.filter(cities__in=cities).distinct()
-    return [*hosted.order_by("programme__name", "year"), *stories.order_by("title")]
-
-
-@receiver(pre_delete, sender=City, dispatch_uid="refuse_deleting_linked_city")
-def refuse_deleting_linked_city(sender, instance, **kwargs):
-    links = links_keeping_cities([instance])
-    if links:
-        raise ProtectedError(f"Cannot delete {instance}: editions or stories link it.", set(links))
 
 
 class Ranking(models.Model):
