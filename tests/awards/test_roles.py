@@ -17,9 +17,8 @@ AWARDS_MODELS = [model._meta.model_name for model in apps.get_app_config("awards
 
 
 def awards_codenames(group):
-    return set(
-        Permission.objects.filter(group__name=group, content_type__app_label="awards").values_list("codename", flat=True)
-    )
+    permissions = Permission.objects.filter(group__name=group, content_type__app_label="awards")
+    return set(permissions.values_list("codename", flat=True))
 
 
 def snapshot():
