@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 from taggit.models import Tag
 
-from citynews.admin_guards import CheckedAutocompleteMixin, CheckedSelectionMixin
+from citynews.admin_guards import BoundedInlineMixin, CheckedAutocompleteMixin, CheckedSelectionMixin
 
 from .images import inspect_upload
 from .models import Article, Photo, Section
@@ -59,19 +59,15 @@ class PhotoInlineFormSet(forms.BaseInlineFormSet):
 MAX_PHOTOS_PER_ARTICLE = 40
 
 
-class PhotoInline(admin.StackedInline):
+class PhotoInline(BoundedInlineMixin, admin.StackedInline):
     model = Photo
     formset = PhotoInlineFormSet
     extra = 1
     fields = [("image", "preview"), "alt_text", ("caption", "credit"), ("taken_on", "is_lead", "position")]
     readonly_fields = ["preview"]
     formfield_overrides = {models.ImageField: {"form_class": PhotoUploadField}}
-    # Also the most forms the formset will build: a forged photos-TOTAL_FORMS of 10**20 would otherwise
-    # make Django build and render a thousand forms (seconds of CPU) before reporting the error.
+    # Also the most forms the formset will build (BoundedInlineMixin).
     max_num = MAX_PHOTOS_PER_ARTICLE
-
-    def get_formset(self, request, obj=None, **kwargs):
-        return super().get_formset(request, obj, absolute_max=MAX_PHOTOS_PER_ARTICLE, **kwargs)
 
     def has_add_permission(self, request, obj):
         return may_edit(request, obj) and super().has_add_permission(request, obj)

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 
-from citynews.admin_guards import CheckedAutocompleteMixin, CheckedSelectionMixin
+from citynews.admin_guards import BoundedInlineMixin, CheckedAutocompleteMixin, CheckedSelectionMixin
 
 from .models import (
     AwardProgramme,
@@ -34,6 +34,12 @@ from .models import (
 )
 
 SIMILARITY_CUTOFF = 0.8
+
+# The most rows one save of an inline may carry (BoundedInlineMixin). Django refuses a POST of more than
+# 1,000 fields (DATA_UPLOAD_MAX_NUMBER_FIELDS) anyway: about 160 ranking rows of six fields, or 100
+# recognition or edition rows of eight or nine.
+MAX_RANKING_ROWS_PER_SAVE = 160
+MAX_ROWS_PER_SAVE = 100
 
 
 class AwardsAdmin(CheckedAutocompleteMixin, CheckedSelectionMixin, admin.ModelAdmin):
@@ -74,8 +80,9 @@ class OrganisationAdmin(AwardsAdmin):
     autocomplete_fields = ["city"]
 
 
-class EditionInline(admin.TabularInline):
+class EditionInline(BoundedInlineMixin, admin.TabularInline):
     model = Edition
+    max_num = MAX_ROWS_PER_SAVE
     fields = ["year", "number", "starts_on", "ends_on", "is_online"]
     extra = 0
     show_change_link = True
@@ -145,8 +152,9 @@ class CategoryAdmin(AwardsAdmin):
             )
 
 
-class RecognitionInline(CheckedAutocompleteMixin, admin.TabularInline):
+class RecognitionInline(CheckedAutocompleteMixin, BoundedInlineMixin, admin.TabularInline):
     model = Recognition
+    max_num = MAX_ROWS_PER_SAVE
     fields = ["category", "result", "city", "organisation", "project_name", "note"]
     autocomplete_fields = ["category", "city", "organisation"]
     extra = 1
@@ -221,8 +229,9 @@ class RankingEntryFormSet(forms.BaseInlineFormSet):
         return super().save(commit)
 
 
-class RankingEntryInline(CheckedAutocompleteMixin, admin.TabularInline):
+class RankingEntryInline(CheckedAutocompleteMixin, BoundedInlineMixin, admin.TabularInline):
     model = RankingEntry
+    max_num = MAX_RANKING_ROWS_PER_SAVE
     formset = RankingEntryFormSet
     fields = ["position", "city", "score"]
     autocomplete_fields = ["city"]
