@@ -13,6 +13,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
@@ -44,6 +45,8 @@ MAX_ROWS_PER_SAVE = 100
 
 class AwardsAdmin(CheckedAutocompleteMixin, CheckedSelectionMixin, admin.ModelAdmin):
     """Forged ids in autocomplete fields or bulk actions are form errors or 400s (citynews.admin_guards)."""
+
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 def admin_link(obj):
@@ -96,8 +99,11 @@ class AwardProgrammeAdmin(AwardsAdmin):
     inlines = [EditionInline]
 
 
+MAX_ALIASES = 30
+
+
 class AliasesField(forms.CharField):
-    """A JSON list of aliases, edited as one alias per line."""
+    """A JSON list of aliases, edited as one alias per line; each line is checked as a category name is."""
 
     widget = forms.Textarea(attrs={"rows": 3})
 
@@ -108,6 +114,16 @@ class AliasesField(forms.CharField):
 
     def to_python(self, value):
         return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+    def validate(self, value):
+        super().validate(value)
+        if len(value) > MAX_ALIASES:
+            raise ValidationError(f"A category can have at most {MAX_ALIASES} aliases.", code="too_many_aliases")
+        # The list itself would pass the text checks: a NUL byte (which PostgreSQL's JSON refuses) or an
+        # overlong name hides inside one of its items.
+        alias = forms.CharField(max_length=Category._meta.get_field("name").max_length)
+        for line in value:
+            alias.clean(line)
 
 
 class CategoryForm(forms.ModelForm):

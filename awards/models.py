@@ -322,7 +322,7 @@ class Ranking(models.Model):
     field_size = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1)], help_text="How many places the ranking has."
     )
-    method_note = models.TextField(blank=True)
+    method_note = models.TextField(max_length=4000, blank=True)
     method_url = models.URLField("method link", max_length=500, blank=True)
     higher_score_is_better = models.BooleanField(default=True)
     allow_ties = models.BooleanField(default=False, help_text="Several cities may share a position.")
