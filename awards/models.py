@@ -263,6 +263,8 @@ class Recognition(models.Model):
         FINALIST = 2, "Finalist"
         SPECIAL_MENTION = 3, "Special mention"
 
+    # A recognition belongs to its edition: deleting the edition takes it, and the stories' links to it (the
+    # stories stay). The admin's confirmation page lists those links before the editor agrees.
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="recognitions")
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="recognitions")
     city = models.ForeignKey(City, on_delete=models.PROTECT, null=True, blank=True, related_name="recognitions")
@@ -376,6 +378,7 @@ class RankingEntryQuerySet(models.QuerySet):
 
 
 class RankingEntry(models.Model):
+    # Like a recognition and its edition: deleting the ranking takes its entries and the stories' links to them.
     ranking = models.ForeignKey(Ranking, on_delete=models.CASCADE, related_name="entries")
     city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="ranking_entries")
     position = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])

@@ -320,6 +320,19 @@ def test_forged_ids_in_autocomplete_fields_are_form_errors(editor_client, facts,
     assert snapshot() == before
 
 
+def test_a_forged_id_next_to_real_ones_is_an_error_and_the_real_ones_stay_chosen(editor_client, facts):
+    url, data = change_form(editor_client, facts.edition)
+    barcelona = facts.edition.host_cities.get()
+    before = snapshot()
+    response = editor_client.post(url, data | {"host_cities": ["abc", str(barcelona.pk)], "programme": "abc"})
+    assert_form_error(response)
+    page = parse(response)
+    assert [o.get_text() for o in page.select("select[name=host_cities] option[selected]")] == ["Barcelona"]
+    assert page.select("select[name=programme] option[selected]") == []
+    assert page.select_one(".field-host_cities .errorlist").get_text(strip=True) == "“abc” is not a valid value."
+    assert snapshot() == before
+
+
 @pytest.mark.parametrize(
     ("build", "field"), [(city_form, "parent"), (category_form, "programme"), (edition_form, "host_cities")]
 )
