@@ -2,10 +2,8 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.widgets import AutocompleteSelect
-from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import F
 from django.http import Http404
@@ -18,6 +16,8 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 from taggit.models import Tag
 
+from citynews.admin_guards import BoundedInlineMixin, CheckedAutocompleteMixin, CheckedSelectionMixin
+
 from .images import inspect_upload
 from .models import Article, Photo, Section
 
@@ -29,37 +29,6 @@ def may_edit(request, article):
         or article.status != Article.Status.PUBLISHED
         or request.user.has_perm("articles.publish_article")
     )
-
-
-class CheckedSelectionMixin:
-    """Bulk actions only on well-formed ids: Django's admin passes the ticked ids straight to the database,
-    so a forged ``_selected_action`` of "abc" or 10**20 would otherwise be a server error, not a 400."""
-
-    def response_action(self, request, queryset):
-        pk_field = self.model._meta.pk
-        for value in request.POST.getlist(ACTION_CHECKBOX_NAME):
-            try:
-                pk_field.run_validators(pk_field.to_python(value))
-            except ValidationError:
-                raise BadRequest("Bulk actions need the ids of existing rows.") from None
-        return super().response_action(request, queryset)
-
-
-class CheckedAutocompleteSelect(AutocompleteSelect):
-    """Django's autocomplete widget looks the submitted value up to redisplay it; a forged "abc" or 10**20
-    would be a server error while showing the form's errors, so malformed values are simply not shown."""
-
-    def optgroups(self, name, value, attr=None):
-        target = self.field.target_field
-
-        def well_formed(candidate):
-            try:
-                target.run_validators(target.to_python(candidate))
-            except ValidationError:
-                return False
-            return True
-
-        return super().optgroups(name, [v for v in value if well_formed(v)], attr)
 
 
 class PhotoUploadField(forms.ImageField):
@@ -90,19 +59,15 @@ class PhotoInlineFormSet(forms.BaseInlineFormSet):
 MAX_PHOTOS_PER_ARTICLE = 40
 
 
-class PhotoInline(admin.StackedInline):
+class PhotoInline(BoundedInlineMixin, admin.StackedInline):
     model = Photo
     formset = PhotoInlineFormSet
     extra = 1
     fields = [("image", "preview"), "alt_text", ("caption", "credit"), ("taken_on", "is_lead", "position")]
     readonly_fields = ["preview"]
     formfield_overrides = {models.ImageField: {"form_class": PhotoUploadField}}
-    # Also the most forms the formset will build: a forged photos-TOTAL_FORMS of 10**20 would otherwise
-    # make Django build and render a thousand forms (seconds of CPU) before reporting the error.
+    # Also the most forms the formset will build (BoundedInlineMixin).
     max_num = MAX_PHOTOS_PER_ARTICLE
-
-    def get_formset(self, request, obj=None, **kwargs):
-        return super().get_formset(request, obj, absolute_max=MAX_PHOTOS_PER_ARTICLE, **kwargs)
 
     def has_add_permission(self, request, obj):
         return may_edit(request, obj) and super().has_add_permission(request, obj)
@@ -199,7 +164,7 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(CheckedSelectionMixin, SimpleHistoryAdmin):
+class ArticleAdmin(CheckedAutocompleteMixin, CheckedSelectionMixin, SimpleHistoryAdmin):
     form = ArticleAdminForm
     object_history_template = "admin/articles/article/object_history.html"
     list_display = ["title", "status", "is_live_now", "section", "published_at", "updated_at"]
@@ -224,11 +189,6 @@ class ArticleAdmin(CheckedSelectionMixin, SimpleHistoryAdmin):
     @admin.display(boolean=True, description="Live")
     def is_live_now(self, article):
         return article.is_live
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name in self.get_autocomplete_fields(request):
-            kwargs["widget"] = CheckedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
         # The change page in read-only mode has no save to protect, and would show the hidden version as an

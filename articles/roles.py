@@ -23,6 +23,8 @@ CONTRIBUTOR_PERMISSIONS = [
     ("articles", "photo", ("add", "change", "delete", "view")),
     ("articles", "section", ("view",)),
     ("taggit", "tag", ("add", "view")),
+    # Read-only: the story form's city, recognition and ranking autocompletes need it; the facts stay the editors'.
+    ("awards", None, ("view",)),
 ]
 
 ROLES = {EDITORS: EDITOR_PERMISSIONS, CONTRIBUTORS: CONTRIBUTOR_PERMISSIONS}

@@ -1,12 +1,25 @@
-"""The newsroom's editors for cities, awards and rankings."""
+"""The newsroom's editors for cities, awards and rankings.
+
+Deleting follows one rule: what exists on its own (a city, a programme, a category, an organisation) is
+refused while anything points to it, with Django's "Cannot delete" page listing what does; what belongs to
+a container (an edition's recognitions, a ranking's entries) goes with it, together with the stories' links
+to it: the stories stay, and their facts box no longer lists what was deleted.
+"""
 
 import difflib
 from collections import Counter
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import quote
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
+
+from citynews.admin_guards import BoundedInlineMixin, CheckedAutocompleteMixin, CheckedSelectionMixin
 
 from .models import (
     AwardProgramme,
@@ -17,14 +30,34 @@ from .models import (
     Ranking,
     RankingEntry,
     Recognition,
+    links_keeping_cities,
     normalise_category_name,
 )
 
 SIMILARITY_CUTOFF = 0.8
 
+# The most rows one save of an inline may carry (BoundedInlineMixin). Django refuses a POST of more than
+# 1,000 fields (DATA_UPLOAD_MAX_NUMBER_FIELDS) anyway: about 160 ranking rows of six fields, or 100
+# recognition or edition rows of eight or nine.
+MAX_RANKING_ROWS_PER_SAVE = 160
+MAX_ROWS_PER_SAVE = 100
+
+
+class AwardsAdmin(CheckedAutocompleteMixin, CheckedSelectionMixin, admin.ModelAdmin):
+    """Forged ids in autocomplete fields or bulk actions are form errors or 400s (citynews.admin_guards)."""
+
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+def admin_link(obj):
+    """A line of the "Cannot delete" page, as Django's own lines read: "Article: <a>title</a>"."""
+    opts = obj._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(obj.pk)])
+    return format_html('{}: <a href="{}">{}</a>', capfirst(opts.verbose_name), url, obj)
+
 
 @admin.register(City)
-class CityAdmin(admin.ModelAdmin):
+class CityAdmin(AwardsAdmin):
     list_display = ["name", "parent", "country"]
     list_filter = ["country"]
     list_select_related = ["parent"]
@@ -36,32 +69,41 @@ class CityAdmin(admin.ModelAdmin):
         # The autocomplete shows "District (City)" for every result.
         return super().get_queryset(request).select_related("parent")
 
+    def get_deleted_objects(self, objs, request):
+        # The protected foreign keys are found by Django; the many-to-many links are added here.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        return deleted, counts, perms_needed, [*protected, *map(admin_link, links_keeping_cities(objs))]
+
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AwardsAdmin):
     list_display = ["name", "city"]
     list_select_related = ["city__parent"]
     search_fields = ["name", "city__name"]
     autocomplete_fields = ["city"]
 
 
-class EditionInline(admin.TabularInline):
+class EditionInline(BoundedInlineMixin, admin.TabularInline):
     model = Edition
+    max_num = MAX_ROWS_PER_SAVE
     fields = ["year", "number", "starts_on", "ends_on", "is_online"]
     extra = 0
     show_change_link = True
 
 
 @admin.register(AwardProgramme)
-class AwardProgrammeAdmin(admin.ModelAdmin):
+class AwardProgrammeAdmin(AwardsAdmin):
     list_display = ["name", "short_name", "organiser"]
     search_fields = ["name", "short_name", "organiser"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [EditionInline]
 
 
+MAX_ALIASES = 30
+
+
 class AliasesField(forms.CharField):
-    """A JSON list of aliases, edited as one alias per line."""
+    """A JSON list of aliases, edited as one alias per line; each line is checked as a category name is."""
 
     widget = forms.Textarea(attrs={"rows": 3})
 
@@ -72,6 +114,16 @@ class AliasesField(forms.CharField):
 
     def to_python(self, value):
         return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+    def validate(self, value):
+        super().validate(value)
+        if len(value) > MAX_ALIASES:
+            raise ValidationError(f"A category can have at most {MAX_ALIASES} aliases.", code="too_many_aliases")
+        # The list itself would pass the text checks: a NUL byte (which PostgreSQL's JSON refuses) or an
+        # overlong name hides inside one of its items.
+        alias = forms.CharField(max_length=Category._meta.get_field("name").max_length)
+        for line in value:
+            alias.clean(line)
 
 
 class CategoryForm(forms.ModelForm):
@@ -95,7 +147,7 @@ def similar_categories(category):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(AwardsAdmin):
     form = CategoryForm
     list_display = ["name", "programme"]
     list_filter = ["programme"]
@@ -116,15 +168,16 @@ class CategoryAdmin(admin.ModelAdmin):
             )
 
 
-class RecognitionInline(admin.TabularInline):
+class RecognitionInline(CheckedAutocompleteMixin, BoundedInlineMixin, admin.TabularInline):
     model = Recognition
+    max_num = MAX_ROWS_PER_SAVE
     fields = ["category", "result", "city", "organisation", "project_name", "note"]
     autocomplete_fields = ["category", "city", "organisation"]
     extra = 1
 
 
 @admin.register(Edition)
-class EditionAdmin(admin.ModelAdmin):
+class EditionAdmin(AwardsAdmin):
     list_display = ["__str__", "programme", "number", "year", "is_online"]
     list_filter = ["programme", "year"]
     list_select_related = ["programme"]
@@ -134,7 +187,7 @@ class EditionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Recognition)
-class RecognitionAdmin(admin.ModelAdmin):
+class RecognitionAdmin(AwardsAdmin):
     list_display = ["__str__", "edition", "category", "result", "city", "organisation"]
     list_filter = ["result", "edition__programme", "edition__year"]
     list_select_related = ["edition__programme", "category", "city__parent", "organisation"]
@@ -192,8 +245,9 @@ class RankingEntryFormSet(forms.BaseInlineFormSet):
         return super().save(commit)
 
 
-class RankingEntryInline(admin.TabularInline):
+class RankingEntryInline(CheckedAutocompleteMixin, BoundedInlineMixin, admin.TabularInline):
     model = RankingEntry
+    max_num = MAX_RANKING_ROWS_PER_SAVE
     formset = RankingEntryFormSet
     fields = ["position", "city", "score"]
     autocomplete_fields = ["city"]
@@ -202,7 +256,7 @@ class RankingEntryInline(admin.TabularInline):
 
 
 @admin.register(Ranking)
-class RankingAdmin(admin.ModelAdmin):
+class RankingAdmin(AwardsAdmin):
     list_display = ["title", "year", "publisher", "field_size", "entry_count"]
     list_filter = ["year", "publisher"]
     search_fields = ["title", "slug", "publisher", "scope"]
@@ -223,7 +277,7 @@ class RankingAdmin(admin.ModelAdmin):
 
 
 @admin.register(RankingEntry)
-class RankingEntryAdmin(admin.ModelAdmin):
+class RankingEntryAdmin(AwardsAdmin):
     """Read-only list (and the stories' autocomplete): entries are edited inside their ranking."""
 
     list_display = ["city", "position", "ranking", "score"]

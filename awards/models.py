@@ -6,15 +6,44 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Prefetch, ProtectedError, Q
 from django.urls import reverse
 from django.utils.text import slugify
+
+
+def links_keeping_cities(cities):
+    """The editions these cities hosted and the stories about them: while any exists, the cities stay.
+
+    The foreign keys to a city (recognitions, ranking entries, organisations, districts) refuse its deletion
+    with on_delete=PROTECT. Many-to-many links have no on_delete: Django would quietly drop the link rows.
+    A story's city link is a fact it reports and what puts it among the city's news, so deleting the city
+    would silently strip live stories of it, just as deleting a city its recognitions point to would; the
+    editor unlinks the stories (or moves them to the right city) first. The admin lists these links on its
+    "Cannot delete" page (CityAdmin); City.delete() and CityQuerySet.delete() refuse any other deletion.
+    """
+    from articles.models import Article
+
+    hosted = Edition.objects.filter(host_cities__in=cities).select_related("programme").distinct()
+    stories = Article.objects.filter(cities__in=cities).distinct()
+    return [*hosted.order_by("programme__name", "year"), *stories.order_by("title")]
+
+
+def refuse_deleting_linked_cities(cities):
+    # Raised before Django's collector opens its transaction, as its own ProtectedError is, so a caller's
+    # transaction stays usable.
+    links = links_keeping_cities(cities)
+    if links:
+        raise ProtectedError("Cannot delete a city that editions or stories link: unlink them first.", set(links))
 
 
 class CityQuerySet(models.QuerySet):
     def with_relations(self):
         """What a city page shows about the city itself: its parent and its districts."""
         return self.select_related("parent").prefetch_related(Prefetch("districts", queryset=City.objects.all()))
+
+    def delete(self):
+        refuse_deleting_linked_cities(self)
+        return super().delete()
 
 
 class City(models.Model):
@@ -59,6 +88,10 @@ class City(models.Model):
 
     def get_absolute_url(self):
         return reverse("awards:city", kwargs={"slug": self.slug})
+
+    def delete(self, *args, **kwargs):
+        refuse_deleting_linked_cities([self])
+        return super().delete(*args, **kwargs)
 
 
 class Organisation(models.Model):
@@ -230,6 +263,8 @@ class Recognition(models.Model):
         FINALIST = 2, "Finalist"
         SPECIAL_MENTION = 3, "Special mention"
 
+    # A recognition belongs to its edition: deleting the edition takes it, and the stories' links to it (the
+    # stories stay). The admin's confirmation page lists those links before the editor agrees.
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="recognitions")
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="recognitions")
     city = models.ForeignKey(City, on_delete=models.PROTECT, null=True, blank=True, related_name="recognitions")
@@ -289,7 +324,7 @@ class Ranking(models.Model):
     field_size = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1)], help_text="How many places the ranking has."
     )
-    method_note = models.TextField(blank=True)
+    method_note = models.TextField(max_length=4000, blank=True)
     method_url = models.URLField("method link", max_length=500, blank=True)
     higher_score_is_better = models.BooleanField(default=True)
     allow_ties = models.BooleanField(default=False, help_text="Several cities may share a position.")
@@ -343,6 +378,7 @@ class RankingEntryQuerySet(models.QuerySet):
 
 
 class RankingEntry(models.Model):
+    # Like a recognition and its edition: deleting the ranking takes its entries and the stories' links to them.
     ranking = models.ForeignKey(Ranking, on_delete=models.CASCADE, related_name="entries")
     city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="ranking_entries")
     position = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])

@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.text import slugify
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
 from . import selectors
@@ -95,6 +96,7 @@ def spreadsheet_safe(text):
     return f"'{text}" if text[:1] in {"=", "+", "-", "@"} else text
 
 
+@require_safe
 def ranking_csv(request, slug, year):
     ranking = get_object_or_404(Ranking, slug=slug, year=year)
     table = selectors.ranking_page(ranking, with_stories=False)
