@@ -97,9 +97,10 @@ def pages_and_queries():
     return rows
 
 
-def wrk(url):
+def wrk(url, connections=None):
+    connections = connections or CONNECTIONS
     output = subprocess.run(
-        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency", url],
+        ["wrk", "-t2", f"-c{connections}", f"-d{DURATION}s", "--latency", url],
         capture_output=True,
         text=True,
         check=True,
@@ -129,6 +130,10 @@ def measure(rows, page_cache_seconds):
             target = f"http://127.0.0.1:{PORT}{url}"
             wrk(target)  # warm-up run, discarded
             results[label] = wrk(target)
+        # Latency without queueing: one connection per worker, so p99 is the page's own time.
+        search = next((url for label, url, _ in rows if label.startswith("search")), None)
+        if search:
+            results["search, 1 connection per worker"] = wrk(f"http://127.0.0.1:{PORT}{search}", connections=2)
         return results
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -164,6 +169,9 @@ def main():
             rps, p50, p99, errors = results[label]
             cells.append(f"{rps:>8.0f}{p50:>9}{p99:>9}{rps / floor:>9.0%}{'!' if errors else ' '}")
         lines.append(f"{label:<20}{queries:>8} | {cells[0]} | {cells[1]}   {url}")
+    if "search, 1 connection per worker" in uncached:
+        rps, p50, p99, _ = uncached["search, 1 connection per worker"]
+        lines.append(f"search at 2 connections (no queueing, no page cache): {rps:.0f} req/s, p50 {p50}, p99 {p99}")
     lines.append("")
     lines.append("floor = the plain Django view in the same server run; ! = some responses were not 2xx/3xx")
     report = "\n".join(lines)

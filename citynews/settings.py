@@ -148,7 +148,7 @@ CACHES = {
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)  # 0 turns the anonymous page cache off
 PAGE_CDN_MAX_AGE = env_int("PAGE_CDN_MAX_AGE", 0)  # s-maxage for a CDN in front; 0 = always revalidate
-PAGE_CACHE_SKIP_PREFIXES = ("/admin/", "/preview/", "/media/", "/healthz", "/readyz")
+PAGE_CACHE_SKIP_PREFIXES = ("/admin/", "/preview/", "/media/", "/healthz", "/readyz", "/bench/")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
