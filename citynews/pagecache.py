@@ -2,7 +2,8 @@
 Whole-page caching for anonymous readers, shared by every worker and every server.
 
 Any change to published content bumps one "content generation" number kept in the shared
-cache; page keys include it, so a publish, edit or unpublish retires every cached page at once
+cache; every cached page carries the generation it was built under and is served only while
+that is still the current one, so a publish, edit or unpublish retires every cached page at once
 without tracking which pages a story appears on. Scheduled stories need no invalidation: no
 page is cached past the next scheduled publication time.
 
@@ -83,12 +84,14 @@ class AnonymousPageCacheMiddleware:
                 patch_cache_control(response, private=True)
             return response
 
-        generation = current_generation()
-        key = self.key_for(request, generation)
+        key = self.key_for(request)
         cache = page_cache()
-        cached = cache.get(key)
-        if cached is not None:
-            status, headers, content = cached
+        # One round trip for both: the page, and the generation it must have been built under.
+        found = cache.get_many([GENERATION_KEY, key])
+        generation = found.get(GENERATION_KEY) or current_generation()
+        cached = found.get(key)
+        if cached is not None and cached[0] == generation:
+            _, status, headers, content = cached
             response = HttpResponse(content, status=status)
             for name, value in headers:
                 response[name] = value
@@ -102,7 +105,8 @@ class AnonymousPageCacheMiddleware:
             # The ETag is computed once here, not by ConditionalGetMiddleware on every hit.
             set_response_etag(response)
             headers = [(k, v) for k, v in response.items() if k.lower() != "set-cookie"]
-            cache.set(key, (response.status_code, headers, response.content), timeout)
+            # Stored with the generation read before rendering: a change made meanwhile makes it stale at once.
+            cache.set(key, (generation, response.status_code, headers, response.content), timeout)
             response["X-Page-Cache"] = "miss"
         return response
 
@@ -119,9 +123,9 @@ class AnonymousPageCacheMiddleware:
         )
 
     @staticmethod
-    def key_for(request, generation):
+    def key_for(request):
         raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-        return f"page:{generation}:{hashlib.sha256(raw.encode()).hexdigest()}"
+        return f"page:{hashlib.sha256(raw.encode()).hexdigest()}"
 
     @staticmethod
     def timeout_for(response, generation):
