@@ -1,8 +1,10 @@
 """The anonymous page cache: hits, invalidation on every kind of change, and isolation."""
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -112,3 +114,12 @@ def test_only_pagination_varies_a_cached_page(client):
     for url in ["/?utm_source=feed", "/search/?q=story", "/?page=1&junk=1"]:
         response = client.get(url)
         assert response.status_code == 200 and "X-Page-Cache" not in response, url
+
+
+def test_retire_page_cache_command_retires_every_page(client):
+    story = make_article(title="Before the restore")
+    assert client.get("/")["X-Page-Cache"] == "miss"
+    Article.objects.filter(pk=story.pk).update(title="Restored title")  # a write Django's signals never see
+    assert titles(client.get("/")) == ["Before the restore"]
+    call_command("retire_page_cache", stdout=StringIO())
+    assert titles(client.get("/")) == ["Restored title"]
