@@ -57,6 +57,16 @@ class PhotoInlineFormSet(forms.BaseInlineFormSet):
 
 
 MAX_PHOTOS_PER_ARTICLE = 40
+# Bookkeeping, and values derived from the other fields: never an editor's change in a comparison.
+NOT_EDITORS_CHANGES = {
+    "id",
+    "version",
+    "updated_at",
+    "created_at",
+    "content_changed_at",
+    "reading_minutes",
+    "search_vector",
+}
 
 
 class PhotoInline(BoundedInlineMixin, admin.StackedInline):
@@ -263,10 +273,7 @@ class ArticleAdmin(CheckedAutocompleteMixin, CheckedSelectionMixin, SimpleHistor
             raise Http404("Choose two versions to compare.") from None
         if older.history_date > newer.history_date:
             older, newer = newer, older
-        # Bookkeeping and values the database derives from the others are not an editor's changes.
-        derived = {"id", "version", "updated_at", "created_at", "content_changed_at", "reading_minutes"}
-        derived.add("search_vector")
-        compared = [f.name for f in Article._meta.fields if f.name not in derived]
+        compared = [f.name for f in Article._meta.fields if f.name not in NOT_EDITORS_CHANGES]
         delta = newer.diff_against(older, included_fields=compared, foreign_keys_are_objs=True)
         changed = {change.field: change for change in delta.changes}
         context = {
