@@ -18,8 +18,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, set_response_etag
-from django.utils.http import http_date
+from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
+from django.utils.http import http_date, parse_http_date_safe
 
 GENERATION_KEY = "content:generation"
 NEXT_GO_LIVE_KEY = "content:next-go-live:{generation}"
@@ -96,7 +96,16 @@ class AnonymousPageCacheMiddleware:
             for name, value in headers:
                 response[name] = value
             response["X-Page-Cache"] = "hit"
-            return response
+            # ConditionalGetMiddleware sits inside this one and never sees a hit: answer 304s here.
+            return (
+                get_conditional_response(
+                    request,
+                    etag=response.get("ETag"),
+                    last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+                    response=response,
+                )
+                or response
+            )
 
         response = self.get_response(request)
         timeout = self.timeout_for(response, generation)

@@ -82,11 +82,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so a cached page skips all the rest; what the rest adds on the way out (security
+    # headers, CSP, ETag) is stored with the page and replayed.
+    "citynews.pagecache.AnonymousPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "citynews.request_guards.RejectNulInAddressMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
-    "citynews.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -148,7 +150,7 @@ CACHES = {
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)  # 0 turns the anonymous page cache off
 PAGE_CDN_MAX_AGE = env_int("PAGE_CDN_MAX_AGE", 0)  # s-maxage for a CDN in front; 0 = always revalidate
-PAGE_CACHE_SKIP_PREFIXES = ("/admin/", "/preview/", "/media/", "/healthz", "/readyz", "/bench/")
+PAGE_CACHE_SKIP_PREFIXES = ("/admin/", "/preview/", "/static/", "/media/", "/healthz", "/readyz", "/bench/")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

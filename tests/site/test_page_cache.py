@@ -123,3 +123,14 @@ def test_retire_page_cache_command_retires_every_page(client):
     assert titles(client.get("/")) == ["Before the restore"]
     call_command("retire_page_cache", stdout=StringIO())
     assert titles(client.get("/")) == ["Restored title"]
+
+
+def test_a_cached_page_keeps_every_security_header_and_answers_304(client):
+    make_article()
+    miss = client.get("/")
+    hit = client.get("/")
+    assert hit["X-Page-Cache"] == "hit"
+    for header in ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy", "ETag"):
+        assert hit[header] == miss[header], header
+    assert client.get("/", HTTP_IF_NONE_MATCH=hit["ETag"]).status_code == 304
+    assert client.get("/", HTTP_IF_MODIFIED_SINCE=hit["Last-Modified"]).status_code == 304
