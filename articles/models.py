@@ -24,6 +24,7 @@ from taggit.models import Tag
 
 from . import images
 from .html import sanitize_html
+from .signals import remove_photo_files
 
 # Far beyond any real story (a long feature is ~60,000 characters of HTML), small enough that a
 # pasted document or a hostile POST cannot bloat the table, the history and every page render.
@@ -359,12 +360,16 @@ class Photo(models.Model):
 
     def save(self, *args, **kwargs):
         if self.image and not self.image._committed:
+            replaced = Photo.objects.filter(pk=self.pk).first() if self.pk else None
             clean = images.normalise(self.image.file)
             self.image.save(images.stored_name(clean.extension), clean.content, save=False)
             self.width, self.height = clean.width, clean.height
             self.renditions = images.make_renditions(self.image.storage, self.image.name)
             # Stored now so feeds can give the enclosure's length without touching the disk.
             self.file_size = self.image.size
+            if replaced is not None:
+                # The new image takes the old one's place: its files go once the save is committed.
+                remove_photo_files(Photo, replaced, using=kwargs.get("using") or "default")
         super().save(*args, **kwargs)
 
     @property

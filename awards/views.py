@@ -4,7 +4,7 @@ import csv
 
 from django.db.models import Count, Q
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
@@ -69,6 +69,13 @@ class EditionDetailView(DetailView):
         lookup = {"year": key} if key >= FIRST_YEAR_KEY else {"number": key}
         editions = Edition.objects.select_related("programme").prefetch_related("host_cities")
         return get_object_or_404(editions, programme__slug=self.kwargs["programme"], **lookup)
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        # One address per edition: by number (/10/, /0010/) it leads to the year's.
+        if request.path != self.object.get_absolute_url():
+            return redirect(self.object.get_absolute_url(), permanent=True)
+        return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(categories=selectors.edition_results(self.object), **kwargs)

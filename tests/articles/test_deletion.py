@@ -7,7 +7,7 @@ from django.conf import settings
 from taggit.models import Tag, TaggedItem
 
 from articles.models import Article, Photo, Section
-from tests.conftest import form_data, make_article, make_photo, make_section, parse
+from tests.conftest import form_data, make_article, make_photo, make_section, make_upload, parse
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +122,14 @@ def test_deleting_a_tag_in_use_untags_its_articles(editor_client, client):
     assert not TaggedItem.objects.filter(tag_id=mobility.pk).exists()
     assert client.get(f"/tag/{mobility.slug}/").status_code == 404
     assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_replacing_a_photos_image_removes_the_old_files_after_the_save(settings, django_capture_on_commit_callbacks):
+    photo = make_photo(make_article())
+    old_names = [photo.image.name, *(r["name"] for r in photo.renditions)]
+    assert all((settings.MEDIA_ROOT / name).exists() for name in old_names)
+    photo.image = make_upload("replacement.png", fmt="PNG", content_type="image/png")
+    with django_capture_on_commit_callbacks(execute=True):
+        photo.save()
+    assert not any((settings.MEDIA_ROOT / name).exists() for name in old_names)
+    assert (settings.MEDIA_ROOT / photo.image.name).exists() and photo.image.name.endswith(".png")

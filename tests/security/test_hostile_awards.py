@@ -85,7 +85,6 @@ READER_PAGES = [
     "/awards/",
     "/awards/scewc/",
     "/awards/scewc/2020/",
-    "/awards/scewc/10/",
     "/rankings/",
     "/rankings/online-services/2020/",
     "/rankings/online-services/2020/csv",
