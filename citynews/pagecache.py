@@ -16,6 +16,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
@@ -38,9 +39,14 @@ def bump_generation(**kwargs):
 
 
 def bump_on_content_change(sender, **kwargs):
-    """Signal receiver: only models readers can see retire the cache (not sessions, users...)."""
+    """Signal receiver: only models readers can see retire the cache (not sessions, users...).
+
+    Now, and again once the change is committed: a reader's page rendered in between, from the
+    database as it was before the commit, must not outlive it in the cache.
+    """
     if sender._meta.app_label in CONTENT_APPS:
         bump_generation()
+        transaction.on_commit(bump_generation, using=kwargs.get("using"))
 
 
 def current_generation():

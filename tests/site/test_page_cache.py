@@ -134,3 +134,16 @@ def test_a_cached_page_keeps_every_security_header_and_answers_304(client):
         assert hit[header] == miss[header], header
     assert client.get("/", HTTP_IF_NONE_MATCH=hit["ETag"]).status_code == 304
     assert client.get("/", HTTP_IF_MODIFIED_SINCE=hit["Last-Modified"]).status_code == 304
+
+
+def test_a_change_retires_the_cache_again_when_it_is_committed(client, django_capture_on_commit_callbacks):
+    from citynews.pagecache import current_generation
+
+    story = make_article(title="Before")
+    with django_capture_on_commit_callbacks(execute=False) as on_commit:
+        story.title = "After"
+        story.save()
+        during = current_generation()
+    for callback in on_commit:
+        callback()
+    assert current_generation() > during
