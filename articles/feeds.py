@@ -7,7 +7,6 @@ in Atom), the lead photo as an enclosure and the publication time.
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -49,10 +48,11 @@ class LatestArticlesFeed(Feed):
         return reverse("articles:home")
 
     def articles(self, obj):
+        """The feed's stories, newest first (``items`` takes the first FEED_SIZE)."""
         return Article.objects.published().for_listing(with_body=True).prefetch_related("tags")
 
     def items(self, obj=None):
-        return self.articles(obj).order_by("-published_at", "-id")[:FEED_SIZE]
+        return self.articles(obj)[:FEED_SIZE]
 
     def item_title(self, item):
         return item.title
@@ -124,7 +124,7 @@ class TagFeed(LatestArticlesFeed):
     def get_object(self, request, slug):
         tag = get_object_or_404(Tag, slug=slug)
         # Like the tag page: a tag only drafts use does not exist for readers.
-        if not Article.objects.published().filter(tags=tag).exists():
+        if not Article.objects.published().tagged(tag).exists():
             raise Http404("No published articles with this tag.")
         return tag
 
@@ -138,7 +138,7 @@ class TagFeed(LatestArticlesFeed):
         return reverse("articles:tag", kwargs={"slug": tag.slug})
 
     def articles(self, tag):
-        return super().articles(tag).filter(tags=tag)
+        return super().articles(tag).tagged(tag)
 
 
 class TagAtomFeed(TagFeed):
@@ -150,7 +150,7 @@ class CityFeed(LatestArticlesFeed):
     """Stories about a city or one of its districts, as its page lists them."""
 
     def get_object(self, request, slug):
-        return get_object_or_404(City, slug=slug)
+        return get_object_or_404(City.objects.with_relations(), slug=slug)
 
     def title(self, city):
         return f"{settings.SITE_NAME}: {city.name}"
@@ -162,8 +162,9 @@ class CityFeed(LatestArticlesFeed):
         return city.get_absolute_url()
 
     def articles(self, city):
-        about_city = Article.objects.filter(Q(cities=city) | Q(cities__parent=city)).values("pk")
-        return super().articles(city).filter(pk__in=about_city)
+        return (
+            Article.objects.published().about_city(city, FEED_SIZE).for_listing(with_body=True).prefetch_related("tags")
+        )
 
 
 class CityAtomFeed(CityFeed):

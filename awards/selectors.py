@@ -8,8 +8,6 @@ objects the templates only display. Movement between editions of a ranking is de
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q
-
 from articles.models import Article
 
 from .charts import RankPoint, rank_history_svg
@@ -128,9 +126,8 @@ def city_recognitions(city):
 
 
 def city_news(city, limit=CITY_NEWS_LIMIT):
-    """Live stories about the city or one of its districts."""
-    matching = Article.objects.published().filter(Q(cities=city) | Q(cities__parent=city)).values("pk")
-    return list(Article.objects.published().filter(pk__in=matching).for_listing()[:limit])
+    """Live stories about the city or one of its districts (prefetched, as City.objects.with_relations() does)."""
+    return list(Article.objects.published().about_city(city, limit).for_listing())
 
 
 @dataclass

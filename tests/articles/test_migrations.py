@@ -36,3 +36,36 @@ def test_search_migration_applies_to_a_database_with_published_stories():
     story = CurrentArticle.objects.get(slug="shenzhen-tops")
     assert story.content_changed_at is not None and story.reading_minutes == 1
     assert [found.pk for found in search_articles("compared")] == [story.pk]
+
+
+BEFORE_TIMELINES = [("articles", "0005_article_version_and_history")]
+
+
+def test_timelines_migration_copies_existing_links():
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE_TIMELINES)
+    old_apps = executor.loader.project_state(BEFORE_TIMELINES).apps
+    Article = old_apps.get_model("articles", "Article")
+    City = old_apps.get_model("awards", "City")
+    Tag = old_apps.get_model("taggit", "Tag")
+    TaggedItem = old_apps.get_model("taggit", "TaggedItem")
+    ContentType = old_apps.get_model("contenttypes", "ContentType")
+    published_at = timezone.now()
+    live = Article.objects.create(title="Live", slug="live", status="published", published_at=published_at)
+    draft = Article.objects.create(title="Draft", slug="draft", status="draft")
+    city = City.objects.create(name="Shenzhen", slug="shenzhen", country="China")
+    tag = Tag.objects.create(name="scewc", slug="scewc")
+    article_type, _ = ContentType.objects.get_or_create(app_label="articles", model="article")
+    for story in (live, draft):
+        TaggedItem.objects.create(tag=tag, content_type=article_type, object_id=story.pk)
+        Article.cities.through.objects.create(article_id=story.pk, city_id=city.pk)
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    from articles.models import CityTimeline, TagTimeline
+
+    expected = {(live.pk, published_at), (draft.pk, None)}
+    assert set(TagTimeline.objects.values_list("article_id", "published_at")) == expected
+    assert set(CityTimeline.objects.values_list("article_id", "published_at")) == expected

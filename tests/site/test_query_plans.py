@@ -21,6 +21,8 @@ BIG_TABLES = (
     "articles_article_cities",
     "articles_article_recognitions",
     "articles_article_ranking_entries",
+    "articles_tag_timeline",
+    "articles_city_timeline",
 )
 
 pytestmark = [
@@ -43,11 +45,15 @@ def newsroom():
     return stories
 
 
-def seq_scans_on_big_tables(sql):
+def plan_of(sql):
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(f"EXPLAIN {sql}")
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def seq_scans_on_big_tables(sql):
+    plan = plan_of(sql)
     return [
         line.strip()
         for line in plan.splitlines()
@@ -85,3 +91,30 @@ def test_reader_pages_use_indexes_for_every_list(client, newsroom):
             if query["sql"].startswith("SELECT") and (scans := seq_scans_on_big_tables(query["sql"])):
                 problems.setdefault(url, []).append((scans, query["sql"][:300]))
     assert problems == {}
+
+
+def story_list_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200, url
+    return [query["sql"] for query in queries.captured_queries if 'FROM "articles_article"' in query["sql"]]
+
+
+@pytest.mark.parametrize(
+    ("url", "index"),
+    [
+        ("/tag/scewc/", "tag_timeline_idx"),
+        ("/tag/scewc/?page=2", "tag_timeline_idx"),
+        ("/cities/shenzhen/", "city_timeline_idx"),
+    ],
+)
+def test_tag_and_city_lists_read_their_timeline_index(client, newsroom, url, index):
+    """Not the stories by time with each one's links probed: the tag's (or city's) own range of an index."""
+    [story_list] = story_list_queries(client, url)
+    assert index in plan_of(story_list)
+
+
+def test_related_stories_read_timelines_not_the_story_index(client, newsroom):
+    queries = story_list_queries(client, newsroom[0].get_absolute_url())
+    related = queries[-1]  # the story itself first, then its related stories
+    plan = plan_of(related)
+    assert "tag_timeline_idx" in plan and "city_timeline_idx" in plan
