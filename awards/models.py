@@ -247,13 +247,20 @@ class RecognitionQuerySet(models.QuerySet):
 
     def for_display_in_story(self):
         """A story's facts box: it links each recognition to its edition and city, not to other stories."""
-        return self.select_related("edition__programme", "category", "city", "organisation__city")
+        # The default order, spelled out: "category" would join the programme a second time for its name.
+        return self.select_related("edition__programme", "category", "city", "organisation__city").order_by(
+            "edition__programme__name", "-edition__year", "category__name", "result", "pk"
+        )
 
     def for_city(self, city):
-        """The city's own recognitions and its districts' (directly or through their organisations)."""
-        return self.filter(
-            Q(city=city) | Q(city__parent=city) | Q(organisation__city=city) | Q(organisation__city__parent=city)
-        ).order_by("-edition__year", "result", "category__name", "pk")
+        """The city's own recognitions and its districts' (directly or through their organisations).
+
+        The districts are read from ``city.districts.all()``: prefetch them (City.objects.with_relations()).
+        """
+        family = [city.pk, *(district.pk for district in city.districts.all())]
+        return self.filter(Q(city__in=family) | Q(organisation__city__in=family)).order_by(
+            "-edition__year", "result", "category__name", "pk"
+        )
 
 
 class Recognition(models.Model):

@@ -22,7 +22,7 @@ urlpatterns = [
 if settings.BENCH_VIEWS:
     from . import bench_views
 
-    urlpatterns.append(path("bench/plain/", bench_views.plain))
+    urlpatterns += [path("bench/plain/", bench_views.plain), path("bench/one-query/", bench_views.one_query)]
 
 if settings.SERVE_MEDIA:
     prefix = settings.MEDIA_URL.lstrip("/")
