@@ -36,6 +36,20 @@ def navigation_sections():
     return sections
 
 
+def navigation_links():
+    """The sections menu as (address, name) pairs, remembered by each process for the content generation.
+
+    A new generation (any content change, from any server) makes a new key; until then the menu
+    costs one cache read for the generation instead of a read, an unpickling and a reverse() per section.
+    """
+    return _navigation_links(current_generation(), get_script_prefix(), get_urlconf())
+
+
+@lru_cache(maxsize=8)
+def _navigation_links(generation, script_prefix, urlconf):
+    return tuple((section.get_absolute_url(), section.name) for section in navigation_sections())
+
+
 def site_urls():
     """The fixed links of every page, reversed once per process rather than ten times per request.
 
@@ -55,6 +69,7 @@ def _site_urls(script_prefix, urlconf):
 def forget_site_urls(setting, **kwargs):
     if setting == "ROOT_URLCONF":
         _site_urls.cache_clear()
+        _navigation_links.cache_clear()
 
 
 def site(request):
@@ -62,5 +77,5 @@ def site(request):
     return {
         "site_name": settings.SITE_NAME,
         "site_urls": SimpleLazyObject(site_urls),
-        "nav_sections": SimpleLazyObject(navigation_sections),
+        "nav_links": SimpleLazyObject(navigation_links),
     }

@@ -50,3 +50,16 @@ def test_links_follow_the_script_prefix_the_site_is_served_under(client):
     assert [a["href"] for a in prefixed.select("nav.section-nav a")] == ["/news/section/awards/"]
     # The same process serving without the prefix gets its own links, not the remembered ones.
     assert frame_links(parse(client.get("/"))) == expected_links()
+
+
+def test_the_sections_menu_follows_a_change_to_the_sections(client):
+    section = make_section(name="Awards", slug="awards", position=1)
+    make_section(name="Data", slug="data", position=2)
+
+    def menu():
+        return [(a.get_text(), a["href"]) for a in parse(client.get("/")).select("nav.section-nav a")]
+
+    assert menu() == [("Awards", "/section/awards/"), ("Data", "/section/data/")]
+    section.name, section.slug, section.position = "Prizes", "prizes", 3
+    section.save()
+    assert menu() == [("Data", "/section/data/"), ("Prizes", "/section/prizes/")]
