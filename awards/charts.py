@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass
 
-from django.contrib.humanize.templatetags.humanize import ordinal
 from django.utils.html import format_html, format_html_join
+
+from .templatetags.ranks import ordinal
 
 WIDTH, HEIGHT = 480, 220
 LEFT, RIGHT, TOP, BOTTOM = 56, 24, 20, 36
