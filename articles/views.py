@@ -69,7 +69,7 @@ class ArticleDetailView(PreviewHeadersMixin, DateDetailView):
         return can_preview(self.request.user)
 
     def get_context_data(self, **kwargs):
-        related = Article.objects.published().related_to(self.object).for_listing()
+        related = Article.objects.published().for_listing().related_to(self.object)
         return super().get_context_data(related_articles=related, **kwargs)
 
 

@@ -78,7 +78,7 @@ def ranking_page(ranking, with_stories=True):
     stories = []
     if with_stories:
         reporting = Article.objects.published().filter(ranking_entries__ranking=ranking).values("pk")
-        stories = list(Article.objects.published().filter(pk__in=reporting).for_listing()[:CITY_NEWS_LIMIT])
+        stories = list(Article.objects.published().for_listing().filter(pk__in=reporting)[:CITY_NEWS_LIMIT])
     return RankingPage(ranking=ranking, entries=entries, editions=editions, previous=previous, stories=stories)
 
 
@@ -127,7 +127,7 @@ def city_recognitions(city):
 
 def city_news(city, limit=CITY_NEWS_LIMIT):
     """Live stories about the city or one of its districts (prefetched, as City.objects.with_relations() does)."""
-    return list(Article.objects.published().about_city(city, limit).for_listing())
+    return list(Article.objects.published().for_listing().about_city(city, limit))
 
 
 @dataclass

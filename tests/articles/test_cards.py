@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 from bs4 import BeautifulSoup
 from django.template import Context, Template
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from articles.models import Article, Photo
 from tests.conftest import make_article, make_photo, make_section
@@ -112,13 +112,6 @@ def test_the_date_prints_as_the_date_filter_did():
         [article], template="{% load cards tz %}{% localtime off %}{% article_cards articles %}{% endlocaltime %}"
     )
     assert page.select_one("time")["datetime"] == "2026-01-05T09:04:03.000120+00:00"
-
-
-def test_month_names_follow_the_active_language():
-    article = make_article(published_at=datetime(2026, 8, 10, 12, 0, tzinfo=UTC))
-    with translation.override("fr"):
-        text = render_cards(listed(article)).select_one("time").get_text()
-    assert text == "10 août 2026"
 
 
 def test_heading_level_and_order():

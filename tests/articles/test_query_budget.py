@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.conftest import make_article, make_photo, make_section, make_upload
+from tests.conftest import make_article, make_photo, make_section, make_upload, parse
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +77,16 @@ def test_listing_pages_query_count_does_not_grow(client, django_assert_num_queri
         response = client.get(url)
     assert response.status_code == 200
     assert len(response.context["object_list"]) == 12 and response.context["page_obj"].has_next()
+
+
+def test_the_facts_box_asks_for_awards_and_ranks_only_when_the_story_reports_some(client):
+    from tests.awards.factories import make_edition, make_entry, make_ranking, make_recognition
+
+    plain, reporting = fill(2)
+    reporting.recognitions.set([make_recognition(make_edition())])
+    reporting.ranking_entries.set([make_entry(make_ranking())])
+    queries_for(client, "/")  # the sections menu goes into the shared cache
+    with_facts = queries_for(client, reporting.get_absolute_url())
+    assert queries_for(client, plain.get_absolute_url()) == with_facts - 2
+    facts = parse(client.get(reporting.get_absolute_url())).select(".facts li")
+    assert len(facts) == 2
