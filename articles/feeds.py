@@ -163,7 +163,7 @@ class CityFeed(LatestArticlesFeed):
 
     def articles(self, city):
         return (
-            Article.objects.published().about_city(city, FEED_SIZE).for_listing(with_body=True).prefetch_related("tags")
+            Article.objects.published().for_listing(with_body=True).prefetch_related("tags").about_city(city, FEED_SIZE)
         )
 
 
