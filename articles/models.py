@@ -12,7 +12,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import connections, models
-from django.db.models import Exists, FilteredRelation, OuterRef, Q, Value
+from django.db.models import Exists, FilteredRelation, OuterRef, Prefetch, Q, Value
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
@@ -82,15 +82,22 @@ class ArticleQuerySet(models.QuerySet):
             count += 1
         return count
 
-    def for_listing(self, with_body=False):
+    def for_listing(self, with_body=False, join_lead_photo=True):
         """What a list of story cards needs: section and lead photo, not the (long) body. One query.
 
         The lead photo comes in the same row through a join: a story has at most one (a unique
-        constraint), so the join never repeats a story.
+        constraint), so the join never repeats a story. A page cut from a larger ranked set (search
+        ranks a thousand candidates) passes ``join_lead_photo=False``: the photos of the page's
+        stories alone are then fetched by a second query, not one per candidate.
         """
-        listing = self.annotate(
-            lead=FilteredRelation("photos", condition=Q(photos__is_lead=True)), lead_photo_joined=Value(True)
-        ).select_related("section", "lead")
+        if join_lead_photo:
+            listing = self.annotate(
+                lead=FilteredRelation("photos", condition=Q(photos__is_lead=True)), lead_photo_joined=Value(True)
+            ).select_related("section", "lead")
+        else:
+            listing = self.select_related("section").prefetch_related(
+                Prefetch("photos", queryset=Photo.objects.filter(is_lead=True), to_attr="lead_photos")
+            )
         return listing.defer("search_vector") if with_body else listing.defer("body", "search_vector")
 
     def for_detail(self):
@@ -298,6 +305,8 @@ class Article(models.Model):
         if getattr(self, "lead_photo_joined", False):
             # Joined by for_listing(); a story without a lead photo has no "lead" at all.
             return self.__dict__.get("lead")
+        if (prefetched := getattr(self, "lead_photos", None)) is not None:
+            return prefetched[0] if prefetched else None
         return next((photo for photo in self.photos.all() if photo.is_lead), None)
 
     @cached_property

@@ -104,7 +104,7 @@ def search_articles(query):
         )
         return (
             Article.objects.filter(pk__in=candidates)
-            .for_listing()
+            .for_listing(join_lead_photo=False)
             .annotate(
                 rank=SearchRank(F("search_vector"), ts_query),
                 headline=SearchHeadline(
