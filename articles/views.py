@@ -55,6 +55,8 @@ class ArticleListView(MissingPageMixin, ListView):
 
 
 class ArticleDetailView(PreviewHeadersMixin, DateDetailView):
+    # Named so the date mixin learns the model from here, not by building the queryset a second time.
+    model = Article
     date_field = "published_at"
     month_format = "%m"
     day_format = "%d"
@@ -124,6 +126,7 @@ class SectionListView(ListView):
 class ArchiveMixin(MissingPageMixin):
     """Shared by the year and month archives: live stories only, paginated like every list."""
 
+    model = Article
     date_field = "published_at"
     month_format = "%m"
     make_object_list = True
