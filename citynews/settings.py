@@ -139,7 +139,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # files on this machine (several workers of one server).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    "default": {"BACKEND": "citynews.cache.RedisCache", "LOCATION": REDIS_URL}
     if REDIS_URL
     else {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
