@@ -64,9 +64,33 @@ CREATE TRIGGER articles_timelines_follow_article
     FOR EACH ROW
     WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.published_at IS DISTINCT FROM NEW.published_at)
     EXECUTE FUNCTION articles_timelines_follow_article();
+
+-- Links can arrive before their story (loaddata writes apps in any order, foreign keys are
+-- checked at commit): a new story adopts the links already waiting for it.
+CREATE FUNCTION articles_timelines_adopt_links() RETURNS trigger AS $$
+DECLARE
+    live timestamptz := CASE WHEN NEW.status = 'published' THEN NEW.published_at END;
+BEGIN
+    INSERT INTO articles_tag_timeline (tag_id, article_id, published_at)
+    SELECT t.tag_id, NEW.id, live
+      FROM taggit_taggeditem t JOIN django_content_type ct ON ct.id = t.content_type_id
+     WHERE t.object_id = NEW.id AND ct.app_label = 'articles' AND ct.model = 'article'
+    ON CONFLICT DO NOTHING;
+    INSERT INTO articles_city_timeline (city_id, article_id, published_at)
+    SELECT c.city_id, NEW.id, live FROM articles_article_cities c WHERE c.article_id = NEW.id
+    ON CONFLICT DO NOTHING;
+    RETURN NULL;
+END
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER articles_timelines_adopt_links
+    AFTER INSERT ON articles_article
+    FOR EACH ROW EXECUTE FUNCTION articles_timelines_adopt_links();
 """
 
 POSTGRESQL_DROP = """
+DROP TRIGGER IF EXISTS articles_timelines_adopt_links ON articles_article;
+DROP FUNCTION IF EXISTS articles_timelines_adopt_links();
 DROP TRIGGER IF EXISTS articles_timelines_follow_article ON articles_article;
 DROP FUNCTION IF EXISTS articles_timelines_follow_article();
 DROP TRIGGER IF EXISTS articles_city_timeline_sync ON articles_article_cities;
@@ -95,6 +119,15 @@ SQLITE_TRIGGERS = {
     "articles_city_timeline_insert": f"AFTER INSERT ON articles_article_cities BEGIN {ADD_CITY} END",
     "articles_city_timeline_delete": f"AFTER DELETE ON articles_article_cities BEGIN {REMOVE_CITY} END",
     "articles_city_timeline_update": f"AFTER UPDATE ON articles_article_cities BEGIN {REMOVE_CITY} {ADD_CITY} END",
+    "articles_timelines_adopt_links": f"""AFTER INSERT ON articles_article
+        BEGIN
+            INSERT OR IGNORE INTO articles_tag_timeline (tag_id, article_id, published_at)
+            SELECT tag_id, NEW.id, CASE WHEN NEW.status = 'published' THEN NEW.published_at END
+              FROM taggit_taggeditem WHERE object_id = NEW.id AND content_type_id = {IS_ARTICLE_TYPE};
+            INSERT OR IGNORE INTO articles_city_timeline (city_id, article_id, published_at)
+            SELECT city_id, NEW.id, CASE WHEN NEW.status = 'published' THEN NEW.published_at END
+              FROM articles_article_cities WHERE article_id = NEW.id;
+        END""",
     "articles_timelines_follow_article": """AFTER UPDATE OF status, published_at ON articles_article
         WHEN OLD.status IS NOT NEW.status OR OLD.published_at IS NOT NEW.published_at
         BEGIN
