@@ -455,8 +455,8 @@ class StoryTimeline(models.Model):
     A copy kept by database triggers (migration 0006), never written by the application: adding or
     removing a tag or a city, and any change to an article's status or publication time (save(),
     bulk update, raw SQL), rewrite the rows in the same statement; a story written after its links
-    (loaddata) adopts them. ``published_at`` is the article's
-    time while it is published and NULL while it is a draft.
+    (loaddata) adopts them. ``published_at`` is the article's time while it is published and NULL
+    while it is a draft.
 
     Why: "the newest live stories with this tag" otherwise walks the stories by time and probes
     each one's tags; at 100,000 stories that reads thousands of rows for a page of twelve. On a
