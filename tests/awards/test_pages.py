@@ -208,6 +208,22 @@ def test_ranking_page_table_other_years_and_csv(client, shenzhen_facts):
     assert client.get("/rankings/online-services/2030/csv").status_code == 404
 
 
+@pytest.mark.parametrize("url", ["/rankings/online-services/2020/", "/cities/shenzhen/"])
+def test_data_tables_scroll_in_a_named_focusable_region(client, shenzhen_facts, url):
+    """On a phone a wide table scrolls inside its own box: one a keyboard reaches and a screen reader names."""
+    tables = parse(client.get(url)).select("main table")
+    assert tables
+    for table in tables:
+        box = table.parent
+        assert (box.name, box["class"], box["role"], box["tabindex"]) == ("div", ["table-scroll"], "region", "0")
+        assert box.find_all(recursive=False) == [table]
+        caption = table.find("caption", recursive=False)
+        assert box["aria-labelledby"] == caption["id"]
+        assert caption.get_text(strip=True)
+    captions = [table.caption["id"] for table in tables]
+    assert len(set(captions)) == len(captions)
+
+
 def test_csv_keeps_scores_and_unicode_names(client):
     ranking = make_ranking(slug="scores", year=2021)
     make_entry(ranking, make_city(name="São Paulo, SP", country="Brazil"), position=1, score="87.500")
