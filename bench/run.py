@@ -4,7 +4,7 @@ The citynews benchmark: `make bench`.
 Builds (or tops up) a large dataset on PostgreSQL, starts gunicorn with the production settings,
 and measures reader pages with wrk against a plain Django view served by the same gunicorn in the
 same run (the floor). Prints requests per second, p50 and p99 latency, the ratio to the floor and
-the SQL queries each page costs.
+the SQL queries each page costs, with PostgreSQL's own time for them (EXPLAIN ANALYZE).
 
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/citynews_bench),
 BENCH_ARTICLES (100000), BENCH_DURATION seconds per page (10), BENCH_CONNECTIONS (16),
@@ -94,9 +94,27 @@ def pages_and_queries():
             status = client.get(url).status_code
         if status != 200:
             raise SystemExit(f"{label} {url} answered {status}; the benchmark needs every page to be 200")
-        rows.append((label, url, len(queries)))
+        rows.append((label, url, len(queries), database_milliseconds(connection, queries.captured_queries)))
     connection.close()
     return rows
+
+
+def database_milliseconds(connection, queries):
+    """PostgreSQL's own time for a page's queries (planning plus execution, warm), as EXPLAIN ANALYZE reports it.
+
+    The part of a page's cost no Python change can remove: it shows how much of the machine a page's
+    SQL takes before any object is built or any HTML written.
+    """
+    total = 0.0
+    with connection.cursor() as cursor:
+        for query in queries:
+            if not query["sql"].lstrip("(").upper().startswith("SELECT"):
+                continue
+            for _ in range(3):  # the last of three: catalogue caches warm, as in a long-lived worker
+                cursor.execute("EXPLAIN (ANALYZE, SUMMARY) " + query["sql"])
+                summary = " ".join(row[0] for row in cursor.fetchall()[-2:])
+            total += sum(float(ms) for ms in re.findall(r"Time: ([\d.]+) ms", summary))
+    return total
 
 
 def wrk(url, connections=None):
@@ -128,12 +146,12 @@ def measure(rows, page_cache_seconds):
             except OSError:
                 time.sleep(0.2)
         results = {}
-        for label, url, _queries in rows:
+        for label, url, _queries, _database_ms in rows:
             target = f"http://127.0.0.1:{PORT}{url}"
             wrk(target)  # warm-up run, discarded
             results[label] = wrk(target)
         # Latency without queueing: one connection per worker, so p99 is the page's own time.
-        search = next((url for label, url, _ in rows if label.startswith("search")), None)
+        search = next((url for label, url, *_ in rows if label.startswith("search")), None)
         if search:
             results["search, 1 connection per worker"] = wrk(f"http://127.0.0.1:{PORT}{search}", connections=2)
         return results
@@ -160,11 +178,11 @@ def main():
         f"gunicorn 2 sync workers, wrk -t2 -c{CONNECTIONS} -d{DURATION}s, page cache in "
         + ("Redis" if ENV.get("REDIS_URL") else "files"),
         "",
-        f"{'':<22}{'':>8} | {'without page cache':^45} | {'with page cache':^36}",
-        f"{'page':<22}{'queries':>8} | {'req/s':>8}{'p50':>9}{'p99':>9}{'plain':>9}{'1-query':>9}  | "
+        f"{'':<22}{'':>8}{'':>8} | {'without page cache':^45} | {'with page cache':^36}",
+        f"{'page':<22}{'queries':>8}{'SQL ms':>8} | {'req/s':>8}{'p50':>9}{'p99':>9}{'plain':>9}{'1-query':>9}  | "
         f"{'req/s':>8}{'p50':>9}{'p99':>9}{'plain':>9}",
     ]
-    for label, url, queries in rows:
+    for label, url, queries, database_ms in rows:
         rps, p50, p99, errors = uncached[label]
         flag = "!" if errors else " "
         plain, one_query = uncached[PLAIN][0], uncached[ONE_QUERY][0]
@@ -172,14 +190,21 @@ def main():
         rps, p50, p99, errors = cached[label]
         flag = "!" if errors else " "
         cells += f"{rps:>8.0f}{p50:>9}{p99:>9}{rps / cached[PLAIN][0]:>9.0%}{flag}"
-        lines.append(f"{label:<22}{queries:>8} | {cells}   {url}")
+        lines.append(f"{label:<22}{queries:>8}{database_ms:>8.2f} | {cells}   {url}")
     if "search, 1 connection per worker" in uncached:
         rps, p50, p99, _ = uncached["search, 1 connection per worker"]
         lines.append(f"search at 2 connections (no queueing, no page cache): {rps:.0f} req/s, p50 {p50}, p99 {p99}")
+    third = uncached[ONE_QUERY][0] / 3
+    cores = os.cpu_count() or 1
+    lines.append(
+        f"a third of the one-query floor is {third:.0f} req/s: {cores} cores / {third:.0f} = "
+        f"{cores / third * 1000:.1f} ms of CPU per page for everything (gunicorn, PostgreSQL, wrk, the kernel)"
+    )
     lines.append("")
     lines.append(
         "plain, 1-query = throughput as a share of the plain Django view and of the one-query view, served by the "
-        "same gunicorn in the same run; ! = some responses were not 2xx/3xx"
+        "same gunicorn in the same run; ! = some responses were not 2xx/3xx; SQL ms = PostgreSQL's planning plus "
+        "execution time for the page's queries (EXPLAIN ANALYZE, warm)"
     )
     report = "\n".join(lines)
     print(report)

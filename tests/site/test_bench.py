@@ -1,0 +1,52 @@
+"""The benchmark's own parts, on a small dataset: the generator, the pages it measures, the SQL timing."""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles.models import Article, CityTimeline, TagTimeline
+from awards.models import City, Ranking
+from bench.pages import reader_pages
+from bench.run import database_milliseconds
+from tests.conftest import parse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def bench_data():
+    call_command("generate_bench_data", articles=40, tags=12, cities=130, stdout=None)
+
+
+def test_generator_tops_up_to_the_requested_size(bench_data):
+    assert Article.objects.published().count() == 40
+    call_command("generate_bench_data", articles=55, tags=12, cities=130, stdout=None)
+    assert Article.objects.published().count() == 55
+    assert City.objects.filter(slug__startswith="bench-city-").count() == 130
+    assert Ranking.objects.filter(slug="bench-ranking-0").exists()
+    # Its rows are written in bulk, past save(): the database triggers still fill the timelines.
+    assert TagTimeline.objects.filter(published_at__isnull=False).exists()
+    assert CityTimeline.objects.filter(published_at__isnull=False).exists()
+
+
+def test_every_measured_page_is_a_real_page(bench_data, client):
+    pages = dict(reader_pages())
+    assert {"home", "article", "tag", "city", "ranking", "RSS feed"} <= set(pages)
+    for label, url in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, f"{label} {url}"
+        if label != "RSS feed":
+            assert parse(response).select_one("main h1"), f"{label} {url} has no heading"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="EXPLAIN ANALYZE timings are read from PostgreSQL")
+def test_database_time_adds_up_every_query_of_a_page(bench_data, client):
+    url = dict(reader_pages())["article"]
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    milliseconds = database_milliseconds(connection, queries.captured_queries)
+    one_query = database_milliseconds(connection, queries.captured_queries[:1])
+    assert len(queries) > 1
+    assert 0 < one_query < milliseconds < 1000
