@@ -11,11 +11,13 @@ from collections import Counter
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import quote
-from django.core.exceptions import ValidationError
+from django.contrib.admin.utils import quote, unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
-from django.urls import reverse
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 
@@ -33,12 +35,15 @@ from .models import (
     links_keeping_cities,
     normalise_category_name,
 )
+from .ranking_import import MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, MAX_PROBLEMS_SHOWN, RankingImportError, import_entries
 
 SIMILARITY_CUTOFF = 0.8
 
 # The most rows one save of an inline may carry (BoundedInlineMixin). Django refuses a POST of more than
 # 1,000 fields (DATA_UPLOAD_MAX_NUMBER_FIELDS) anyway: about 160 ranking rows of six fields, or 100
-# recognition or edition rows of eight or nine.
+# recognition or edition rows of eight or nine. Longer rankings are imported from a CSV file
+# (RankingAdmin.import_entries_view), and a ranking with more entries than this shows no inline at all,
+# so its own fields can still be saved.
 MAX_RANKING_ROWS_PER_SAVE = 160
 MAX_ROWS_PER_SAVE = 100
 
@@ -255,6 +260,29 @@ class RankingEntryInline(CheckedAutocompleteMixin, BoundedInlineMixin, admin.Tab
     extra = 3
 
 
+class RankingImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text=f"UTF-8 text, at most {MAX_IMPORT_ROWS:,} rows and {MAX_IMPORT_BYTES // 1024:,} kB.",
+    )
+    replace = forms.BooleanField(
+        label="Replace the existing entries",
+        label_suffix="",
+        required=False,
+        help_text="Cities that are not in the file leave the ranking. Unticked, the file's rows are added, and "
+        "cities already in the ranking take the file's position and score.",
+    )
+
+
+def import_summary(result):
+    parts = [f"{result.added} added", f"{result.changed} changed", f"{result.unchanged} unchanged"]
+    if result.removed:
+        parts.append(f"{result.removed} removed")
+    if result.kept:
+        parts.append(f"{result.kept} not in the file kept")
+    return ", ".join(parts)
+
+
 @admin.register(Ranking)
 class RankingAdmin(AwardsAdmin):
     list_display = ["title", "year", "publisher", "field_size", "entry_count"]
@@ -274,6 +302,76 @@ class RankingAdmin(AwardsAdmin):
     @admin.display(description="Entries", ordering="entries_total")
     def entry_count(self, ranking):
         return ranking.entries_total
+
+    @staticmethod
+    def entries_fit_inline(ranking):
+        if ranking is None:
+            return True
+        total = getattr(ranking, "entries_total", None)  # annotated by get_queryset()
+        return (ranking.entries.count() if total is None else total) <= MAX_RANKING_ROWS_PER_SAVE
+
+    def get_inlines(self, request, obj):
+        # Rows beyond what one POST can carry would make the whole page unsavable (Django refuses more than
+        # DATA_UPLOAD_MAX_NUMBER_FIELDS fields): such a table is changed by importing it instead.
+        return super().get_inlines(request, obj) if self.entries_fit_inline(obj) else []
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["entries_fit_inline"] = self.entries_fit_inline(obj)
+        context["max_inline_entries"] = MAX_RANKING_ROWS_PER_SAVE
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_urls(self):
+        opts = self.opts
+        import_view = self.admin_site.admin_view(self.import_entries_view)
+        name = f"{opts.app_label}_{opts.model_name}_import"
+        # Before Django's own addresses, whose "<object_id>/" catch-all would take it.
+        return [path("<path:object_id>/import/", import_view, name=name), *super().get_urls()]
+
+    def import_entries_view(self, request, object_id):
+        """Entries imported from a CSV file, all or none: for tables longer than the inline can take."""
+        ranking = self.get_object(request, unquote(object_id))
+        if ranking is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_change_permission(request, ranking):
+            raise PermissionDenied
+        change_url = reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+            args=[quote(ranking.pk)],
+            current_app=self.admin_site.name,
+        )
+        problems = []
+        if request.method == "POST":
+            form = RankingImportForm(request.POST, request.FILES)
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                try:
+                    result = import_entries(ranking, upload, replace=form.cleaned_data["replace"])
+                except RankingImportError as error:
+                    problems = error.problems
+                else:
+                    summary = f"Imported {upload.name}: {import_summary(result)}."
+                    self.log_change(request, ranking, summary)
+                    messages.success(request, summary)
+                    if result.unlinked_stories:
+                        titles = ", ".join(f"“{story.title}”" for story in result.unlinked_stories)
+                        messages.warning(request, f"These stories reported a city that left the ranking: {titles}.")
+                    return HttpResponseRedirect(change_url)
+        else:
+            form = RankingImportForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import entries from CSV",
+            "subtitle": str(ranking),
+            "opts": self.opts,
+            "original": ranking,
+            "change_url": change_url,
+            "form": form,
+            "problems": problems[:MAX_PROBLEMS_SHOWN],
+            "more_problems": max(0, len(problems) - MAX_PROBLEMS_SHOWN),
+            "media": self.media + form.media,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/awards/ranking/import_entries.html", context)
 
 
 @admin.register(RankingEntry)

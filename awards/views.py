@@ -118,7 +118,8 @@ def ranking_csv(request, slug, year):
                 entry.position,
                 spreadsheet_safe(entry.city.name),
                 spreadsheet_safe(entry.city.country),
-                "" if entry.score is None else entry.score.normalize(),
+                # normalize() alone writes 100 as "1E+2".
+                "" if entry.score is None else format(entry.score.normalize(), "f"),
                 movement.kind if movement else "",
                 movement.places if movement and movement.kind != "new" else "",
             ]

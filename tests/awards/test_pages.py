@@ -228,9 +228,11 @@ def test_csv_keeps_scores_and_unicode_names(client):
     ranking = make_ranking(slug="scores", year=2021)
     make_entry(ranking, make_city(name="São Paulo, SP", country="Brazil"), position=1, score="87.500")
     make_entry(ranking, make_city(name='=HYPERLINK("x")', country="Nowhere"), position=2, score="-1")
+    make_entry(ranking, make_city(name="Round", country="Nowhere"), position=3, score="100.000")
     rows = list(csv.reader(io.StringIO(client.get("/rankings/scores/2021/csv").content.decode())))
     assert rows[1][:4] == ["1", "São Paulo, SP", "Brazil", "87.5"]
     assert rows[2][:4] == ["2", '\'=HYPERLINK("x")', "Nowhere", "-1"]  # a name never runs as a formula
+    assert rows[3][:4] == ["3", "Round", "Nowhere", "100"]  # not "1E+2"
 
 
 def test_index_pages(client, shenzhen_facts):
