@@ -94,9 +94,26 @@ def pages_and_queries():
             status = client.get(url).status_code
         if status != 200:
             raise SystemExit(f"{label} {url} answered {status}; the benchmark needs every page to be 200")
-        rows.append((label, url, len(queries), database_milliseconds(connection, queries.captured_queries)))
+        rows.append(
+            (
+                label,
+                url,
+                len(queries),
+                database_milliseconds(connection, queries.captured_queries),
+                python_milliseconds(client, url),
+            )
+        )
     connection.close()
     return rows
+
+
+def python_milliseconds(client, url, requests=30):
+    """CPU time of the Django process per request (in-process, through every middleware): the app's own cost,
+    apart from PostgreSQL's, wrk's and the kernel's."""
+    started = time.process_time()
+    for _ in range(requests):
+        client.get(url)
+    return (time.process_time() - started) / requests * 1000
 
 
 def database_milliseconds(connection, queries):
@@ -146,7 +163,7 @@ def measure(rows, page_cache_seconds):
             except OSError:
                 time.sleep(0.2)
         results = {}
-        for label, url, _queries, _database_ms in rows:
+        for label, url, *_ in rows:
             target = f"http://127.0.0.1:{PORT}{url}"
             wrk(target)  # warm-up run, discarded
             results[label] = wrk(target)
@@ -178,11 +195,12 @@ def main():
         f"gunicorn 2 sync workers, wrk -t2 -c{CONNECTIONS} -d{DURATION}s, page cache in "
         + ("Redis" if ENV.get("REDIS_URL") else "files"),
         "",
-        f"{'':<22}{'':>8}{'':>8} | {'without page cache':^45} | {'with page cache':^36}",
-        f"{'page':<22}{'queries':>8}{'SQL ms':>8} | {'req/s':>8}{'p50':>9}{'p99':>9}{'plain':>9}{'1-query':>9}  | "
+        f"{'':<22}{'':>8}{'':>8}{'':>8} | {'without page cache':^45} | {'with page cache':^36}",
+        f"{'page':<22}{'queries':>8}{'SQL ms':>8}{'app ms':>8} | "
+        f"{'req/s':>8}{'p50':>9}{'p99':>9}{'plain':>9}{'1-query':>9}  | "
         f"{'req/s':>8}{'p50':>9}{'p99':>9}{'plain':>9}",
     ]
-    for label, url, queries, database_ms in rows:
+    for label, url, queries, database_ms, python_ms in rows:
         rps, p50, p99, errors = uncached[label]
         flag = "!" if errors else " "
         plain, one_query = uncached[PLAIN][0], uncached[ONE_QUERY][0]
@@ -190,7 +208,7 @@ def main():
         rps, p50, p99, errors = cached[label]
         flag = "!" if errors else " "
         cells += f"{rps:>8.0f}{p50:>9}{p99:>9}{rps / cached[PLAIN][0]:>9.0%}{flag}"
-        lines.append(f"{label:<22}{queries:>8}{database_ms:>8.2f} | {cells}   {url}")
+        lines.append(f"{label:<22}{queries:>8}{database_ms:>8.2f}{python_ms:>8.2f} | {cells}   {url}")
     if "search, 1 connection per worker" in uncached:
         rps, p50, p99, _ = uncached["search, 1 connection per worker"]
         lines.append(f"search at 2 connections (no queueing, no page cache): {rps:.0f} req/s, p50 {p50}, p99 {p99}")
@@ -204,7 +222,8 @@ def main():
     lines.append(
         "plain, 1-query = throughput as a share of the plain Django view and of the one-query view, served by the "
         "same gunicorn in the same run; ! = some responses were not 2xx/3xx; SQL ms = PostgreSQL's planning plus "
-        "execution time for the page's queries (EXPLAIN ANALYZE, warm)"
+        "execution time for the page's queries (EXPLAIN ANALYZE, warm); app ms = CPU time of the Django process per "
+        "request, measured in-process without the page cache"
     )
     report = "\n".join(lines)
     print(report)

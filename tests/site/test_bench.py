@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from articles.models import Article, CityTimeline, TagTimeline
 from awards.models import City, Ranking
 from bench.pages import reader_pages
-from bench.run import database_milliseconds
+from bench.run import database_milliseconds, python_milliseconds
 from tests.conftest import parse
 
 pytestmark = pytest.mark.django_db
@@ -50,3 +50,16 @@ def test_database_time_adds_up_every_query_of_a_page(bench_data, client):
     one_query = database_milliseconds(connection, queries.captured_queries[:1])
     assert len(queries) > 1
     assert 0 < one_query < milliseconds < 1000
+
+
+def test_app_time_is_spent_on_the_requests_asked_for(bench_data, client):
+    url = dict(reader_pages())["home"]
+    asked = []
+
+    class CountingClient:
+        def get(self, path):
+            asked.append(path)
+            return client.get(path)
+
+    assert python_milliseconds(CountingClient(), url, requests=5) > 0
+    assert asked == [url] * 5
