@@ -116,9 +116,15 @@ def make_renditions(storage, name, widths=None):
     stem = name.rsplit(".", 1)[0]
     renditions = []
     targets = [w for w in widths if w < source.width] + [source.width]
-    for width in sorted(set(targets)):
-        height = max(1, round(source.height * width / source.width))
-        resized = source if width == source.width else source.resize((width, height), Image.LANCZOS)
-        rendition_name = storage.save(f"{stem}-{width}w.webp", ContentFile(_encode(resized, "WEBP", quality=80)))
-        renditions.append({"width": width, "height": height, "name": rendition_name})
+    try:
+        for width in sorted(set(targets)):
+            height = max(1, round(source.height * width / source.width))
+            resized = source if width == source.width else source.resize((width, height), Image.LANCZOS)
+            rendition_name = storage.save(f"{stem}-{width}w.webp", ContentFile(_encode(resized, "WEBP", quality=80)))
+            renditions.append({"width": width, "height": height, "name": rendition_name})
+    except BaseException:
+        # A full disk halfway through: the caller never learns these names, so they go now.
+        for rendition in renditions:
+            storage.delete(rendition["name"])
+        raise
     return renditions

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
-from django.db import connections, models
+from django.db import connections, models, router
 from django.db.models import Exists, FilteredRelation, OuterRef, Prefetch, Q, Value
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
@@ -28,6 +28,7 @@ from taggit.models import Tag
 from . import images
 from .html import sanitize_html
 from .signals import remove_photo_files
+from .uncommitted_files import kept_if_committed
 
 # Far beyond any real story (a long feature is ~60,000 characters of HTML), small enough that a
 # pasted document or a hostile POST cannot bloat the table, the history and every page render.
@@ -423,18 +424,30 @@ class Photo(models.Model):
             raise ValidationError({"alt_text": "Describe the photo for readers who cannot see it."})
 
     def save(self, *args, **kwargs):
-        if self.image and not self.image._committed:
-            replaced = Photo.objects.filter(pk=self.pk).first() if self.pk else None
-            clean = images.normalise(self.image.file)
-            self.image.save(images.stored_name(clean.extension), clean.content, save=False)
-            self.width, self.height = clean.width, clean.height
-            self.renditions = images.make_renditions(self.image.storage, self.image.name)
-            # Stored now so feeds can give the enclosure's length without touching the disk.
-            self.file_size = self.image.size
-            if replaced is not None:
-                # The new image takes the old one's place: its files go once the save is committed.
-                remove_photo_files(Photo, replaced, using=kwargs.get("using") or "default")
-        super().save(*args, **kwargs)
+        if not self.image or self.image._committed:
+            return super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(Photo, instance=self)
+        upload = self.image.file
+        try:
+            # The files are written before the row that names them: they stay only if it is committed.
+            with kept_if_committed(self.image.storage, using) as written:
+                replaced = Photo.objects.using(using).filter(pk=self.pk).first() if self.pk else None
+                clean = images.normalise(upload)
+                self.image.save(images.stored_name(clean.extension), clean.content, save=False)
+                written.append(self.image.name)
+                self.width, self.height = clean.width, clean.height
+                self.renditions = images.make_renditions(self.image.storage, self.image.name)
+                written.extend(rendition["name"] for rendition in self.renditions)
+                # Stored now so feeds can give the enclosure's length without touching the disk.
+                self.file_size = self.image.size
+                if replaced is not None:
+                    # The new image takes the old one's place: its files go once the save is committed.
+                    remove_photo_files(Photo, replaced, using=using)
+                super().save(*args, **kwargs)
+        except BaseException:
+            # Its new files are gone: a retried save() must process the upload again, not name them.
+            self.image = upload
+            raise
 
     @property
     def srcset(self):

@@ -46,7 +46,9 @@ def bump_on_content_change(sender, **kwargs):
     """
     if sender._meta.app_label in CONTENT_APPS:
         bump_generation()
-        transaction.on_commit(bump_generation, using=kwargs.get("using"))
+        # Robust: a cache that fails after the commit must not skip the other on-commit callbacks
+        # (articles/uncommitted_files.py) nor turn a saved change into an error page.
+        transaction.on_commit(bump_generation, using=kwargs.get("using"), robust=True)
 
 
 def current_generation():

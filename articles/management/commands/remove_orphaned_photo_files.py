@@ -1,0 +1,92 @@
+"""
+``manage.py remove_orphaned_photo_files [--delete]``: files under the photos folder that no photo names.
+
+A rolled-back save removes its own files (articles/uncommitted_files.py); this finds what is left
+when no Python code ran at all (a worker killed mid-save, a lost server) and what older versions
+left behind. A file is an orphan when no Photo names it as its image or as one of its renditions
+and it is older than the grace period, so an upload whose row is not committed yet is never
+touched. Lists them by default; removes them only with ``--delete``.
+"""
+
+from argparse import ArgumentTypeError
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from articles.models import Photo
+
+
+def hours(value):
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise ArgumentTypeError(f"a number of hours, 0 or more, not {value!r}")
+    return number
+
+
+def referenced_names():
+    """Every file name a photo uses, read in chunks: one query, whatever the size of the table."""
+    names = set()
+    for image, renditions in Photo.objects.values_list("image", "renditions").iterator(chunk_size=2000):
+        names.add(image)
+        names.update(rendition["name"] for rendition in renditions)
+    return names
+
+
+def stored_names(storage, folder):
+    """The names of the files under ``folder`` in ``storage``, depth first, in a stable order."""
+    directories, files = storage.listdir(folder)
+    for file_name in sorted(files):
+        yield f"{folder}/{file_name}"
+    for directory in sorted(directories):
+        yield from stored_names(storage, f"{folder}/{directory}")
+
+
+class Command(BaseCommand):
+    help = (
+        "List the files under MEDIA_ROOT/photos/ that no photo uses (neither as its image nor as a rendition) "
+        "and that are older than the grace period; remove them with --delete. Safe to run daily."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--delete", action="store_true", help="Remove the files (default: only list them).")
+        parser.add_argument(
+            "--older-than-hours",
+            type=hours,
+            default=24,
+            metavar="HOURS",
+            help="Grace period: younger files are kept, so a save in progress is never touched (default: 24).",
+        )
+
+    def handle(self, *args, delete, older_than_hours, **options):
+        field = Photo._meta.get_field("image")
+        storage, folder = field.storage, field.upload_to.strip("/")
+        if not storage.exists(folder):
+            self.stdout.write(f"No {folder}/ folder in the media storage: nothing to do.")
+            return
+        cutoff = timezone.now() - timedelta(hours=older_than_hours)
+        # Read before listing: a row committed meanwhile names files younger than the grace period.
+        referenced = referenced_names()
+        count = total = 0
+        for name in stored_names(storage, folder):
+            if name in referenced:
+                continue
+            try:
+                if storage.get_modified_time(name) > cutoff:
+                    continue
+                size = storage.size(name)
+                if delete:
+                    storage.delete(name)
+            except FileNotFoundError:  # removed by someone else since it was listed
+                continue
+            count += 1
+            total += size
+            self.stdout.write(f"{'removed' if delete else 'would remove'} {name} ({size:,} bytes)")
+        summary = f"{count} unused photo file{'' if count == 1 else 's'}, {total:,} bytes"
+        if delete:
+            self.stdout.write(self.style.SUCCESS(f"Removed {summary}."))
+        else:
+            self.stdout.write(f"Found {summary}; nothing removed (run with --delete to remove them).")
