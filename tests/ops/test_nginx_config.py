@@ -11,6 +11,7 @@ sites-enabled/.
 Without nginx the tests skip and say why, unless REQUIRE_NGINX=1 (CI), where that is a failure.
 """
 
+import gzip
 import http.client
 import os
 import re
@@ -338,6 +339,19 @@ def test_hashed_static_files_are_served_by_nginx_from_the_static_root_for_a_year
     expires = parsedate_to_datetime(response.headers["Expires"]) - timezone.now()
     assert 364 <= expires.days <= 365
     assert not site.app_saw("GET", href)
+
+    assert "Content-Encoding" not in response.headers  # the client did not ask for gzip
+    assert response.headers["Vary"] == "Accept-Encoding"
+
+    compressed = site.request("GET", href, headers={"Accept-Encoding": "gzip"})
+    assert compressed.status == 200
+    assert compressed.headers["Content-Encoding"] == "gzip"
+    assert compressed.headers["Vary"] == "Accept-Encoding"
+    assert compressed.headers.get_all("Cache-Control") == ["max-age=31536000", "public, immutable"]
+    # The .gz collectstatic wrote, sent as it is: smaller, and the same stylesheet once unpacked.
+    assert compressed.body == (site.srv / "staticfiles" / (href.removeprefix("/static/") + ".gz")).read_bytes()
+    assert len(compressed.body) < len(response.body) / 2
+    assert gzip.decompress(compressed.body) == response.body
 
     missing = site.request("GET", "/static/css/no-such-file.css")
     assert missing.status == 404
