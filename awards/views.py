@@ -110,7 +110,9 @@ def ranking_csv(request, slug, year):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slugify(ranking.slug) or "ranking"}-{ranking.year}.csv"'
     writer = csv.writer(response)
-    writer.writerow(["position", "city", "country", "score", "movement", "places_moved"])
+    # The slug last: it names the city exactly, so a downloaded table re-imports in the admin even when two
+    # cities share a name (awards/ranking_import.py).
+    writer.writerow(["position", "city", "country", "score", "movement", "places_moved", "slug"])
     for entry in table.entries:
         movement = entry.movement
         writer.writerow(
@@ -122,6 +124,7 @@ def ranking_csv(request, slug, year):
                 "" if entry.score is None else format(entry.score.normalize(), "f"),
                 movement.kind if movement else "",
                 movement.places if movement and movement.kind != "new" else "",
+                entry.city.slug,
             ]
         )
     return response

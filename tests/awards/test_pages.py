@@ -195,7 +195,15 @@ def test_ranking_page_table_other_years_and_csv(client, shenzhen_facts):
     assert download["Content-Disposition"] == 'attachment; filename="online-services-2020.csv"'
     table = list(csv.DictReader(io.StringIO(download.content.decode())))
     assert table == [
-        {"position": "1", "city": "Shenzhen", "country": "China", "score": "", "movement": "up", "places_moved": "2"},
+        {
+            "position": "1",
+            "city": "Shenzhen",
+            "country": "China",
+            "score": "",
+            "movement": "up",
+            "places_moved": "2",
+            "slug": "shenzhen",
+        },
         {
             "position": "2",
             "city": "Futian District",
@@ -203,7 +211,8 @@ def test_ranking_page_table_other_years_and_csv(client, shenzhen_facts):
             "score": "",
             "movement": "new",
             "places_moved": "",
-        },  # noqa: E501
+            "slug": "futian-district",
+        },
     ]
     assert client.get("/rankings/online-services/2030/csv").status_code == 404
 

@@ -125,6 +125,25 @@ def test_the_sites_own_download_reimports_as_it_is(editor_client, client):
     assert messages_shown(editor_client, response) == ["Imported table.csv: 0 added, 0 changed, 3 unchanged."]
 
 
+def test_the_download_names_cities_by_slug_so_namesakes_reimport(editor_client, client):
+    beijing = make_city(name="Beijing", slug="beijing")
+    district = make_city(name="Chaoyang", slug="chaoyang-beijing", parent=beijing)
+    city = make_city(name="Chaoyang", slug="chaoyang-liaoning", country="China")
+    source = make_ranking(slug="district-services", year=2020, field_size=5)
+    make_entry(source, city, position=1)
+    make_entry(source, district, position=2)
+    download = client.get(source.get_csv_url()).content.decode()
+    assert [row["slug"] for row in csv.DictReader(io.StringIO(download))] == ["chaoyang-liaoning", "chaoyang-beijing"]
+    target = make_ranking(slug="district-services", year=2021, field_size=5)
+
+    response = post_import(editor_client, target, download)
+    assert messages_shown(editor_client, response) == ["Imported table.csv: 2 added, 0 changed, 0 unchanged."]
+    assert list(target.entries.order_by("position").values_list("city__slug", flat=True)) == [
+        "chaoyang-liaoning",
+        "chaoyang-beijing",
+    ]
+
+
 def test_two_cities_swap_places_and_stories_keep_their_links(editor_client):
     a, b, c = make_city(name="Alpha"), make_city(name="Beta"), make_city(name="Gamma")
     ranking = make_ranking(field_size=5)
