@@ -32,7 +32,7 @@ from bs4 import BeautifulSoup
 from django.conf import settings
 from django.utils import timezone
 
-from .conftest import BASE_DIR, free_port, gunicorn_server
+from .conftest import BASE_DIR, free_port, gunicorn_server, stop
 
 SHIPPED = BASE_DIR / "deploy" / "nginx.conf"
 HOST = "news.example.org"
@@ -272,12 +272,7 @@ def site(nginx, tmp_path_factory):
             wait_for_ports(process, [ports.http, ports.https], log)
             yield Site(ports, cert, srv, app_access_log)
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
 
 
 @pytest.fixture(scope="module")
