@@ -12,7 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -96,7 +96,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "citynews.content_security.SiteCSPMiddleware",
     "citynews.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: it turns a throttled login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -228,9 +228,9 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
-        # The editor (tiptap) injects its base stylesheet as a <style> element it cannot give a nonce to, and
-        # admin widgets set style attributes. CSS cannot run code; scripts get no such allowance.
-        "style-src": [SELF, UNSAFE_INLINE],
+        # Stylesheets from our origin only; the admin alone adds 'unsafe-inline' for its editor and widgets
+        # (citynews.content_security).
+        "style-src": [SELF],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],

@@ -1,5 +1,6 @@
 """Every main reader page of the demo, opened on a phone: nothing wider than the screen, images with alt
-text, one h1 and no skipped heading levels, and the header, navigation, main and footer landmarks."""
+text, one h1 and no skipped heading levels, the header, navigation, main and footer landmarks, and nothing
+refused by the Content Security Policy (readers' pages allow no inline CSS at all)."""
 
 import io
 import itertools
@@ -22,6 +23,7 @@ PAGE_FACTS = """() => ({
   innerWidth: window.innerWidth,
   imagesWithoutAlt: [...document.querySelectorAll("img:not([alt])")].map((img) => img.src),
   headingLevels: [...document.querySelectorAll("h1, h2, h3, h4, h5, h6")].map((h) => Number(h.tagName[1])),
+  cspViolations: window.__cspViolations,
   landmarks: {
     header: document.querySelectorAll("body > header").length,
     nav: document.querySelectorAll("nav").length,
@@ -78,6 +80,12 @@ def test_reader_pages_fit_a_phone_and_keep_their_structure(live_server, page, tr
     paths = demo_reader_paths()
     assert len(paths) >= 19  # the demo holds two years of its ranking
     page.set_viewport_size(PHONE)
+    # securitypolicyviolation events: what the policy refused on the page, logged to the console or not.
+    page.add_init_script(
+        "window.__cspViolations = [];"
+        "document.addEventListener('securitypolicyviolation', e => window.__cspViolations.push("
+        "`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));"
+    )
     problems = {}
     for name, path in paths.items():
         response = page.goto(f"{live_server.url}{path}")
@@ -86,6 +94,7 @@ def test_reader_pages_fit_a_phone_and_keep_their_structure(live_server, page, tr
         if facts["scrollWidth"] > facts["innerWidth"]:
             found.append(f"{facts['scrollWidth']}px wide on a {facts['innerWidth']}px screen")
         found += [f"<img> without alt: {src}" for src in facts["imagesWithoutAlt"]]
+        found += [f"refused by the CSP: {violation}" for violation in facts["cspViolations"]]
         found += heading_problems(facts["headingLevels"])
         landmarks = facts["landmarks"]
         found += [f"no {landmark}" for landmark, count in landmarks.items() if count == 0]
