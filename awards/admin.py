@@ -7,7 +7,7 @@ to it: the stories stay, and their facts box no longer lists what was deleted.
 """
 
 import difflib
-from collections import Counter
+from collections import Counter, defaultdict
 
 from django import forms
 from django.contrib import admin, messages
@@ -21,6 +21,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 
+from articles.models import Article
 from citynews.admin_guards import BoundedInlineMixin, CheckedAutocompleteMixin, CheckedSelectionMixin
 
 from .models import (
@@ -173,8 +174,48 @@ class CategoryAdmin(AwardsAdmin):
             )
 
 
+class KeepsReportedFactsFormSet(forms.BaseInlineFormSet):
+    """Rows that stories report (awards, ranks) cannot be deleted from under them: the save is refused, naming
+    the stories.
+
+    A story's facts box links what it reports; deleting the row would take that fact out of the story
+    without a word. The editor corrects the row instead (it keeps its links) or takes it out of the
+    stories first.
+    """
+
+    reported_as = None  # the Article field linking stories to these rows
+    row_display_relations = []  # what str() of a row reads, fetched with it
+
+    def clean(self):
+        super().clean()
+        deleting = [
+            form.instance.pk for form in self.initial_forms if form.instance.pk and self._should_delete_form(form)
+        ]
+        if not deleting:
+            return
+        stories = defaultdict(list)
+        reports = Article.objects.filter(**{f"{self.reported_as}__in": deleting}).order_by("title")
+        for row_pk, title in reports.values_list(self.reported_as, "title"):
+            stories[row_pk].append(f"“{title}”")
+        if stories:
+            rows = self.model.objects.filter(pk__in=stories).select_related(*self.row_display_relations)
+            raise ValidationError(
+                [
+                    f"{row} is reported by {', '.join(stories[row.pk])}: correct the row instead of deleting it, "
+                    "or take it out of those stories first."
+                    for row in rows
+                ]
+            )
+
+
+class RecognitionFormSet(KeepsReportedFactsFormSet):
+    reported_as = "recognitions"
+    row_display_relations = ["edition__programme", "category", "city", "organisation"]
+
+
 class RecognitionInline(CheckedAutocompleteMixin, BoundedInlineMixin, admin.TabularInline):
     model = Recognition
+    formset = RecognitionFormSet
     max_num = MAX_ROWS_PER_SAVE
     fields = ["category", "result", "city", "organisation", "project_name", "note"]
     autocomplete_fields = ["category", "city", "organisation"]
@@ -207,8 +248,11 @@ class RecognitionAdmin(AwardsAdmin):
         )
 
 
-class RankingEntryFormSet(forms.BaseInlineFormSet):
+class RankingEntryFormSet(KeepsReportedFactsFormSet):
     """Checks the ranking's rules across all its rows at once, so each mistake is a message, never a 500."""
+
+    reported_as = "ranking_entries"
+    row_display_relations = ["city", "ranking"]
 
     def clean(self):
         ranking = self.instance

@@ -14,7 +14,7 @@ from tests.awards.factories import (
     make_ranking,
     make_recognition,
 )
-from tests.conftest import parse
+from tests.conftest import form_data, make_article, parse
 
 pytestmark = pytest.mark.django_db
 
@@ -290,3 +290,48 @@ def test_second_edition_in_a_year_is_a_form_error(editor_client):
     response = editor_client.post("/admin/awards/edition/add/", data)
     assert response.status_code == 200
     assert "This programme already has an edition in that year." in errors(response)
+
+
+def test_a_reported_rank_cannot_be_deleted_from_under_its_stories(editor_client):
+    ranking = make_ranking(field_size=5)
+    reported = make_entry(ranking, make_city(name="Shenzhen"), position=1)
+    unreported = make_entry(ranking, make_city(name="Guangzhou"), position=2)
+    story = make_article(title="Shenzhen tops the list")
+    story.ranking_entries.add(reported)
+    url = f"/admin/awards/ranking/{ranking.pk}/change/"
+
+    data = form_data(editor_client.get(url), "form#ranking_form") | {"entries-0-DELETE": "on"}
+    response = editor_client.post(url, data)
+    assert response.status_code == 200
+    assert errors(response) == [
+        f"{reported} is reported by “Shenzhen tops the list”: correct the row instead of deleting it, "
+        "or take it out of those stories first."
+    ]
+    assert set(ranking.entries.all()) == {reported, unreported}
+    assert list(story.ranking_entries.all()) == [reported]
+
+    data = form_data(editor_client.get(url), "form#ranking_form") | {"entries-1-DELETE": "on"}
+    assert editor_client.post(url, data).status_code == 302
+    assert list(ranking.entries.all()) == [reported]
+
+
+def test_a_reported_award_cannot_be_deleted_from_under_its_stories(editor_client):
+    edition = make_edition()
+    recognition = make_recognition(edition=edition)
+    for title in ("Second story", "First story"):
+        make_article(title=title).recognitions.add(recognition)
+    url = f"/admin/awards/edition/{edition.pk}/change/"
+
+    data = form_data(editor_client.get(url), "form#edition_form") | {"recognitions-0-DELETE": "on"}
+    response = editor_client.post(url, data)
+    assert response.status_code == 200
+    assert errors(response) == [
+        f"{recognition} is reported by “First story”, “Second story”: correct the row instead of deleting it, "
+        "or take it out of those stories first."
+    ]
+    assert Recognition.objects.get() == recognition
+
+    Recognition.articles.through.objects.all().delete()
+    data = form_data(editor_client.get(url), "form#edition_form") | {"recognitions-0-DELETE": "on"}
+    assert editor_client.post(url, data).status_code == 302
+    assert not Recognition.objects.exists()
