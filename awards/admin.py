@@ -3,7 +3,9 @@
 Deleting follows one rule: what exists on its own (a city, a programme, a category, an organisation) is
 refused while anything points to it, with Django's "Cannot delete" page listing what does; what belongs to
 a container (an edition's recognitions, a ranking's entries) goes with it, together with the stories' links
-to it: the stories stay, and their facts box no longer lists what was deleted.
+to it: the stories stay, and their facts box no longer lists what was deleted. A single recognition or
+entry that stories report is not deleted from its container's page or by a replacing import: the editor
+corrects it, or takes it out of the stories first.
 """
 
 import difflib
@@ -313,8 +315,9 @@ class RankingImportForm(forms.Form):
         label="Replace the existing entries",
         label_suffix="",
         required=False,
-        help_text="Cities that are not in the file leave the ranking. Unticked, the file's rows are added, and "
-        "cities already in the ranking take the file's position and score.",
+        help_text="Cities that are not in the file leave the ranking (unless a story reports their rank: the "
+        "import is then refused, naming the stories). Unticked, the file's rows are added, and cities already in "
+        "the ranking take the file's position and score.",
     )
 
 
@@ -396,9 +399,6 @@ class RankingAdmin(AwardsAdmin):
                     summary = f"Imported {upload.name}: {import_summary(result)}."
                     self.log_change(request, ranking, summary)
                     messages.success(request, summary)
-                    if result.unlinked_stories:
-                        titles = ", ".join(f"“{story.title}”" for story in result.unlinked_stories)
-                        messages.warning(request, f"These stories reported a city that left the ranking: {titles}.")
                     return HttpResponseRedirect(change_url)
         else:
             form = RankingImportForm()

@@ -63,7 +63,6 @@ class ImportResult:
     unchanged: int
     removed: int
     kept: int  # entries not in the file that stay (when not replacing)
-    unlinked_stories: list  # stories that reported a removed entry
 
 
 def name_key(text):
@@ -276,19 +275,40 @@ def check_rows(ranking, raw_rows, existing, replace):
                 )
             else:
                 holders[row.position] = f"{row.city.name} on line {row.line}"
-    if problems:
-        raise RankingImportError(f"Line {line}: {text}" for line, text in sorted(problems, key=lambda p: p[0]))
+    messages = [f"Line {line}: {text}" for line, text in sorted(problems, key=lambda p: p[0])]
+    if replace:
+        messages += reported_entries_left_out(existing, {row.city.pk for row in rows} | set(line_of_city))
+    if messages:
+        raise RankingImportError(messages)
     return rows
 
 
-def save_rows(ranking, rows, existing, replace):
+def reported_entries_left_out(existing, in_file):
+    """Entries that stories report and that replacing the table would delete: one problem each.
+
+    The inline refuses the same deletion (awards.admin.KeepsReportedFactsFormSet): a fact a story
+    reports is corrected, never dropped from under it.
+    """
     from articles.models import Article
 
+    leaving = {entry.pk: entry for city_id, entry in existing.items() if city_id not in in_file}
+    stories = {}
+    for entry_pk, title in (
+        Article.objects.filter(ranking_entries__in=leaving).order_by("title").values_list("ranking_entries", "title")
+    ):
+        stories.setdefault(entry_pk, []).append(f"“{title}”")
+    return [
+        f"{leaving[pk].city.name} (position {leaving[pk].position}) is reported by {', '.join(titles)}: "
+        "keep it in the file, or take it out of those stories first."
+        for pk, titles in sorted(stories.items(), key=lambda item: leaving[item[0]].position)
+    ]
+
+
+def save_rows(ranking, rows, existing, replace):
     in_file = {row.city.pk for row in rows}
+    # No story reports these (check_rows refused the file otherwise).
     removed = [entry for city_id, entry in existing.items() if city_id not in in_file] if replace else []
-    unlinked_stories = []
     if removed:
-        unlinked_stories = list(Article.objects.filter(ranking_entries__in=removed).distinct().order_by("title"))
         RankingEntry.objects.filter(pk__in=[entry.pk for entry in removed]).delete()
 
     new, changed, unchanged = [], [], 0
@@ -322,7 +342,6 @@ def save_rows(ranking, rows, existing, replace):
         unchanged=unchanged,
         removed=len(removed),
         kept=kept,
-        unlinked_stories=unlinked_stories,
     )
 
 
