@@ -117,6 +117,15 @@ class ArticleQuerySet(models.QuerySet):
             .prefetch_related("tags", "photos", "cities")
         )
 
+    def titles_by_reported(self, field, pks):
+        """``{pk: ["“Title”", ...]}`` for the stories that report any of ``pks`` through ``field``
+        ("recognitions" or "ranking_entries"), titles in alphabetical order; rows no story reports are absent.
+        Drafts count: an editor must not delete a fact from under a story they are still writing."""
+        titles = {}
+        for pk, title in self.filter(**{f"{field}__in": pks}).order_by("title").values_list(field, "title"):
+            titles.setdefault(pk, []).append(f"“{title}”")
+        return titles
+
     def tagged(self, tag):
         """Stories with ``tag``, newest first, read in order from the tag's timeline at any page depth."""
         return self.filter(tagtimeline__tag=tag, tagtimeline__published_at__lte=timezone.now()).order_by(

@@ -9,7 +9,7 @@ corrects it, or takes it out of the stories first.
 """
 
 import difflib
-from collections import Counter, defaultdict
+from collections import Counter
 
 from django import forms
 from django.contrib import admin, messages
@@ -195,10 +195,7 @@ class KeepsReportedFactsFormSet(forms.BaseInlineFormSet):
         ]
         if not deleting:
             return
-        stories = defaultdict(list)
-        reports = Article.objects.filter(**{f"{self.reported_as}__in": deleting}).order_by("title")
-        for row_pk, title in reports.values_list(self.reported_as, "title"):
-            stories[row_pk].append(f"“{title}”")
+        stories = Article.objects.titles_by_reported(self.reported_as, deleting)
         if stories:
             rows = self.model.objects.filter(pk__in=stories).select_related(*self.row_display_relations)
             raise ValidationError(

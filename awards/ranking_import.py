@@ -292,11 +292,7 @@ def reported_entries_left_out(existing, in_file):
     from articles.models import Article
 
     leaving = {entry.pk: entry for city_id, entry in existing.items() if city_id not in in_file}
-    stories = {}
-    for entry_pk, title in (
-        Article.objects.filter(ranking_entries__in=leaving).order_by("title").values_list("ranking_entries", "title")
-    ):
-        stories.setdefault(entry_pk, []).append(f"“{title}”")
+    stories = Article.objects.titles_by_reported("ranking_entries", leaving)
     return [
         f"{leaving[pk].city.name} (position {leaving[pk].position}) is reported by {', '.join(titles)}: "
         "keep it in the file, or take it out of those stories first."

@@ -1,23 +1,15 @@
 """An editor enters a 300-city ranking by importing a CSV file in the admin; a reader then sees the whole table."""
 
 import pytest
-from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
-from articles.roles import EDITORS
 from tests.awards.factories import make_city, make_ranking
+
+from .conftest import EDITOR_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct horse battery staple"
 CITIES = 300
-
-
-@pytest.fixture
-def editor(transactional_db):
-    user = User.objects.create_user("editor", password=PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name=EDITORS))
-    return user
 
 
 def test_editor_imports_a_table_too_long_for_the_inline(live_server, page, editor, tmp_path, artifacts_dir):
@@ -31,7 +23,7 @@ def test_editor_imports_a_table_too_long_for_the_inline(live_server, page, edito
 
     page.goto(f"{live_server.url}/admin/login/")
     page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").fill(EDITOR_PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.goto(f"{live_server.url}/admin/awards/ranking/{ranking.pk}/change/")
     page.get_by_role("link", name="Import entries from CSV").click()

@@ -3,23 +3,14 @@
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
 from articles.models import Article
-from articles.roles import EDITORS
 from tests.conftest import image_bytes
 
+from .conftest import EDITOR_PASSWORD
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture
-def editor(transactional_db):
-    user = User.objects.create_user("editor", password=PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name=EDITORS))
-    return user
 
 
 def test_editor_drafts_publishes_and_reader_sees_photo(live_server, browser, editor, tmp_path, artifacts_dir):
@@ -30,7 +21,7 @@ def test_editor_drafts_publishes_and_reader_sees_photo(live_server, browser, edi
     admin = newsroom.new_page()
     admin.goto(f"{live_server.url}/admin/login/")
     admin.get_by_label("Username").fill("editor")
-    admin.get_by_label("Password").fill(PASSWORD)
+    admin.get_by_label("Password").fill(EDITOR_PASSWORD)
     admin.get_by_role("button", name="Log in").click()
     expect(admin.get_by_role("heading", name="Newsroom")).to_be_visible()
 
