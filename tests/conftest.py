@@ -2,7 +2,15 @@
 
 import io
 import itertools
+import json
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -13,7 +21,9 @@ from PIL import Image
 
 from articles.models import Article, Photo, Section
 from articles.roles import CONTRIBUTORS, EDITORS
+from citynews.object_storage import bucket_storage
 
+BASE_DIR = Path(__file__).resolve().parents[1]
 _counter = itertools.count(1)
 
 
@@ -122,3 +132,99 @@ def form_data(response, selector="form#article_form"):
 def contributor_client(client, db):
     client.force_login(make_contributor())
     return client
+
+
+def free_port():
+    """A loopback port nothing listens on (once this returns)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_port(port, process, log_path, seconds=20):
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the server on port {port} did not start:\n{log_path.read_text()}")
+            time.sleep(0.1)
+
+
+# Credentials the S3 server accepts; boto3 reads them from the environment, as in production.
+S3_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "citynews-test", "AWS_SECRET_ACCESS_KEY": "citynews-test-secret"}
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint(tmp_path_factory):
+    """A real S3-compatible server (moto's standalone server, from requirements-dev.txt) on a free port."""
+    port = free_port()
+    log_path = tmp_path_factory.mktemp("s3") / "moto.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_for_port(port, process, log_path)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+@dataclass
+class MediaBucket:
+    name: str
+    endpoint: str
+    origin: str
+    client: object
+
+    @property
+    def public_url(self):
+        return f"{self.endpoint}/{self.name}"
+
+    def keys(self):
+        listing = self.client.list_objects_v2(Bucket=self.name)
+        return sorted(item["Key"] for item in listing.get("Contents", []))
+
+
+def new_bucket(endpoint, public=True):
+    """A fresh bucket on the S3 server; ``public`` lets anyone read its objects (a bucket policy)."""
+    import boto3
+
+    name = f"citynews-media-{uuid.uuid4().hex[:12]}"
+    client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
+    client.create_bucket(Bucket=name)
+    if public:
+        statement = {
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "s3:GetObject",
+            "Resource": f"arn:aws:s3:::{name}/*",
+        }
+        client.put_bucket_policy(Bucket=name, Policy=json.dumps({"Version": "2012-10-17", "Statement": [statement]}))
+    return name, client
+
+
+@pytest.fixture
+def media_bucket(s3_endpoint, settings, monkeypatch):
+    """Photos go to a fresh public bucket, configured as settings.py does for MEDIA_BUCKET."""
+    for name, value in S3_CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    name, client = new_bucket(s3_endpoint)
+    storage, origin = bucket_storage(name, endpoint_url=s3_endpoint)
+    use_media_storage(settings, storage, origin)
+    return MediaBucket(name, s3_endpoint, origin, client)
+
+
+def use_media_storage(settings, storage, origin):
+    settings.STORAGES = {**settings.STORAGES, "default": storage}
+    directives = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
+    settings.CONTENT_SECURITY_POLICY = {
+        **settings.CONTENT_SECURITY_POLICY,
+        "DIRECTIVES": {**directives, "img-src": [*directives["img-src"], origin]},
+    }
