@@ -143,16 +143,21 @@ if DATABASE_REPLICA_URL:
     DATABASES["replica"] = dj_database_url.parse(
         DATABASE_REPLICA_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
     )
-    if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
-        raise ImproperlyConfigured("DATABASE_REPLICA_URL must be a postgres:// URL")
+    if {DATABASES["replica"]["ENGINE"], DATABASES["default"]["ENGINE"]} != {"django.db.backends.postgresql"}:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs postgres:// URLs for both it and DATABASE_URL")
     DATABASES["replica"]["OPTIONS"] = {
         # A replica that does not answer costs a reader this long, once; then the primary serves.
-        "connect_timeout": env_int("DB_REPLICA_CONNECT_TIMEOUT", 1),
-        "options": DATABASES["default"]["OPTIONS"]["options"],
+        # (libpq's minimum is 2 seconds.)
+        "connect_timeout": env_int("DB_REPLICA_CONNECT_TIMEOUT", 2),
+        "options": DATABASES["default"]["OPTIONS"]["options"],  # the primary's, set above
     }
     # Tests run against the primary's test database unless they build a replica of their own.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-DATABASE_ROUTERS = ["citynews.replica.ReplicaRouter"] if DATABASE_REPLICA_URL else []
+    DATABASE_ROUTERS = ["citynews.replica.ReplicaRouter"]
+    # After the session and auth middleware, which never read the database for a reader.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "citynews.replica.ReplicaForReadersMiddleware"
+    )
 # After a replica fails to connect, readers use the primary for this long before it is tried again.
 REPLICA_RETRY_SECONDS = env_int("REPLICA_RETRY_SECONDS", 30)
 # After any content change, readers' pages are read from the primary for this long: a page cached

@@ -1,12 +1,16 @@
 """Fixtures and small factory functions shared by every test package."""
 
+import http.cookiejar
 import io
 import itertools
 import json
+import re
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
+import urllib.request
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -228,3 +232,34 @@ def use_media_storage(settings, storage, origin):
         **settings.CONTENT_SECURITY_POLICY,
         "DIRECTIVES": {**directives, "img-src": [*directives["img-src"], origin]},
     }
+
+
+class Browser:
+    """A cookie-keeping HTTP client: one person moving between servers."""
+
+    def __init__(self):
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def get(self, url):
+        with self.opener.open(url, timeout=10) as response:
+            return response.status, dict(response.headers), response.read().decode()
+
+    def post(self, url, data, referer):
+        request = urllib.request.Request(url, data=urllib.parse.urlencode(data, doseq=True).encode())
+        request.add_header("Referer", referer)
+        with self.opener.open(request, timeout=10) as response:
+            return response.status, response.geturl(), response.read().decode()
+
+    def csrf_token(self, html):
+        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+    def log_in(self, base_url, username="editor", password="correct horse battery"):
+        """Sign in through the admin's login form, as a person would; returns the page landed on."""
+        _, _, login_page = self.get(f"{base_url}/admin/login/")
+        _, landed, _ = self.post(
+            f"{base_url}/admin/login/?next=/admin/",
+            {"username": username, "password": password, "csrfmiddlewaretoken": self.csrf_token(login_page)},
+            referer=f"{base_url}/admin/login/",
+        )
+        return landed

@@ -5,15 +5,11 @@ Runs two real gunicorn processes against the test database, so it needs PostgreS
 cannot be shared between servers this way) and the local Redis; CI has both.
 """
 
-import http.cookiejar
 import os
-import re
 import socket
 import subprocess
 import sys
 import time
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -21,7 +17,7 @@ from django.conf import global_settings
 from django.db import connection
 
 from articles.models import Article
-from tests.conftest import make_article, make_editor
+from tests.conftest import Browser, free_port, make_article, make_editor
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -42,12 +38,6 @@ pytestmark = [
         reason="needs the PostgreSQL test database and Redis on 127.0.0.1:6379 (CI runs both)",
     ),
 ]
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -93,27 +83,6 @@ def servers(tmp_path):
         for process in processes:
             process.terminate()
             process.wait(timeout=20)
-
-
-class Browser:
-    """A cookie-keeping HTTP client: one person moving between servers."""
-
-    def __init__(self):
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
-
-    def get(self, url):
-        with self.opener.open(url, timeout=10) as response:
-            return response.status, dict(response.headers), response.read().decode()
-
-    def post(self, url, data, referer):
-        request = urllib.request.Request(url, data=urllib.parse.urlencode(data, doseq=True).encode())
-        request.add_header("Referer", referer)
-        with self.opener.open(request, timeout=10) as response:
-            return response.status, response.geturl(), response.read().decode()
-
-    def csrf_token(self, html):
-        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
 
 
 def test_publish_on_one_server_shows_on_the_other_and_sessions_follow_the_editor(servers, settings):
