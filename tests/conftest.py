@@ -115,8 +115,12 @@ def make_contributor(username="contributor"):
 
 
 def form_data(response, selector="form#article_form"):
-    """What a browser would submit from the page's form: every named field with its current value."""
-    form = parse(response).select_one(selector)
+    """What a browser would submit from the page's form: every named field with its current value.
+
+    ``response`` is a test client's response, or a page's HTML fetched from a real server.
+    """
+    page = BeautifulSoup(response, "html5lib") if isinstance(response, str) else parse(response)
+    form = page.select_one(selector)
     data = {}
     for field in form.select("input[name], textarea[name], select[name]"):
         name = field["name"]
@@ -249,6 +253,26 @@ class Browser:
         request = urllib.request.Request(url, data=urllib.parse.urlencode(data, doseq=True).encode())
         request.add_header("Referer", referer)
         with self.opener.open(request, timeout=10) as response:
+            return response.status, response.geturl(), response.read().decode()
+
+    def post_form(self, url, fields, files, referer):
+        """A multipart/form-data POST, as a form with file inputs sends it; ``files``: {name: (filename, bytes)}."""
+        boundary = uuid.uuid4().hex
+        body = io.BytesIO()
+        for name, values in fields.items():
+            for value in values if isinstance(values, list) else [values]:
+                body.write(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+        for name, (filename, content) in files.items():
+            body.write(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                "Content-Type: application/octet-stream\r\n\r\n".encode()
+            )
+            body.write(content + b"\r\n")
+        body.write(f"--{boundary}--\r\n".encode())
+        request = urllib.request.Request(url, data=body.getvalue())
+        request.add_header("Content-Type", f"multipart/form-data; boundary={boundary}")
+        request.add_header("Referer", referer)
+        with self.opener.open(request, timeout=30) as response:
             return response.status, response.geturl(), response.read().decode()
 
     def csrf_token(self, html):
