@@ -195,7 +195,7 @@ class MediaBucket:
     def public_url(self):
         return f"{self.endpoint}/{self.name}"
 
-    def keys(self):
+    def object_names(self):
         listing = self.client.list_objects_v2(Bucket=self.name)
         return sorted(item["Key"] for item in listing.get("Contents", []))
 

@@ -50,7 +50,7 @@ def test_a_photo_and_its_renditions_are_written_to_the_bucket_with_image_types_a
         make_article(), image=make_upload("wide.png", fmt="PNG", content_type="image/png", size=(700, 400))
     )
 
-    assert media_bucket.keys() == photo_names(photo)
+    assert media_bucket.object_names() == photo_names(photo)
     assert [r["width"] for r in photo.renditions] == [320, 640, 700]
     for name in photo_names(photo):
         head = media_bucket.client.head_object(Bucket=media_bucket.name, Key=name)
@@ -145,7 +145,7 @@ def test_the_orphan_sweep_lists_and_removes_unused_objects_in_the_bucket(media_b
         "Found 2 unused photo files, 20 bytes; nothing removed (run with --delete to remove them).",
     ]
     assert sweep("--delete")[-1] == "Removed 2 unused photo files, 20 bytes."
-    assert media_bucket.keys() == sorted([*photo_names(photo), "elsewhere/other.txt"])
+    assert media_bucket.object_names() == sorted([*photo_names(photo), "elsewhere/other.txt"])
     # The default grace period keeps what was just written.
     out = io.StringIO()
     call_command("remove_orphaned_photo_files", stdout=out)
