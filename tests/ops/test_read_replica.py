@@ -110,7 +110,10 @@ def replica(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         binaries = postgres_binaries()
         if binaries is None or not can_run_as_postgres():
-            pytest.skip("needs PostgreSQL's server binaries and root (to run them as the postgres user); CI has both")
+            reason = "needs PostgreSQL's server binaries and root (to run them as the postgres user)"
+            if os.environ.get("REQUIRE_REPLICA") == "1":
+                pytest.fail(f"REQUIRE_REPLICA=1 but the replica tests {reason}")
+            pytest.skip(f"{reason}; CI has both")
         primary = connection.settings_dict
         with connection.cursor() as cursor:
             minimums = {}
