@@ -139,8 +139,9 @@ def replica(django_db_setup, django_db_blocker):
             replica.start()
             replica.wait_until_caught_up()
             yield replica
-            replica.stop()
         finally:
+            if (data_dir / "postmaster.pid").exists():  # running, even if a test failed half-way
+                replica.stop()
             shutil.rmtree(data_dir, ignore_errors=True)
 
 
