@@ -7,7 +7,6 @@ import operator
 import uuid
 from html import unescape
 
-from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
@@ -447,8 +446,8 @@ class Photo(models.Model):
                 self.width, self.height = clean.width, clean.height
                 self.renditions = images.make_renditions(self.image.storage, self.image.name)
                 written.extend(rendition["name"] for rendition in self.renditions)
-                # Stored now so feeds can give the enclosure's length without touching the disk.
-                self.file_size = self.image.size
+                # Stored now so feeds can give the enclosure's length without asking the storage.
+                self.file_size = clean.content.size
                 if replaced is not None:
                     # The new image takes the old one's place: its files go once the save is committed.
                     remove_photo_files(Photo, replaced, using=using)
@@ -458,9 +457,12 @@ class Photo(models.Model):
             self.image = upload
             raise
 
+    # Every address of the photo's files comes from its storage (MEDIA_ROOT or the bucket), built
+    # from the names stored on the row: url() formats a string, it never asks the storage anything.
     @property
     def srcset(self):
-        return ", ".join(f"{settings.MEDIA_URL}{r['name']} {r['width']}w" for r in self.renditions)
+        url = self.image.storage.url
+        return ", ".join(f"{url(r['name'])} {r['width']}w" for r in self.renditions)
 
     @property
     def content_type(self):
@@ -470,13 +472,13 @@ class Photo(models.Model):
     def largest_url(self):
         if not self.renditions:
             return self.image.url if self.image else ""
-        return f"{settings.MEDIA_URL}{self.renditions[-1]['name']}"
+        return self.image.storage.url(self.renditions[-1]["name"])
 
     @property
     def thumbnail_url(self):
         if not self.renditions:
             return self.image.url if self.image else ""
-        return f"{settings.MEDIA_URL}{self.renditions[0]['name']}"
+        return self.image.storage.url(self.renditions[0]["name"])
 
 
 class StoryTimeline(models.Model):

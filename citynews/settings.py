@@ -15,6 +15,8 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from citynews.object_storage import bucket_storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -135,6 +137,35 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Reader queries are small and many at once: parallel workers only add start-up latency to each.
     DATABASES["default"]["OPTIONS"].setdefault("options", "-c max_parallel_workers_per_gather=0")
 
+# A streaming replica of the primary for anonymous readers' pages (citynews.replica routes them).
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
+    )
+    if {DATABASES["replica"]["ENGINE"], DATABASES["default"]["ENGINE"]} != {"django.db.backends.postgresql"}:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs postgres:// URLs for both it and DATABASE_URL")
+    DATABASES["replica"]["OPTIONS"] = {
+        # A replica that does not answer costs a reader this long, once; then the primary serves.
+        # (libpq's minimum is 2 seconds.)
+        "connect_timeout": env_int("DB_REPLICA_CONNECT_TIMEOUT", 2),
+        "options": DATABASES["default"]["OPTIONS"]["options"],  # the primary's, set above
+    }
+    # Tests run against the primary's test database unless they build a replica of their own.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["citynews.replica.ReplicaRouter"]
+    # After the session and auth middleware, which never read the database for a reader.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "citynews.replica.ReplicaForReadersMiddleware"
+    )
+# After a replica fails to connect, readers use the primary for this long before it is tried again.
+REPLICA_RETRY_SECONDS = env_int("REPLICA_RETRY_SECONDS", 30)
+# After any content change, readers' pages are read from the primary for this long: a page cached
+# right after a publish must not be rendered from a replica that has not replayed the publish yet.
+REPLICA_LAG_ALLOWANCE_SECONDS = env_int("REPLICA_LAG_ALLOWANCE_SECONDS", 5)
+# A request that writes (a form, an admin save) keeps its browser on the primary this long.
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 60)
+
 # One cache shared by every worker: Redis when REDIS_URL is set (several servers), otherwise
 # files on this machine (several workers of one server).
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -174,14 +205,33 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
-# Our own media view serves uploads with safe headers; behind nginx set this to 0
-# and let deploy/nginx.conf serve /media/ instead.
-SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+# Photos in an S3-compatible bucket (citynews.object_storage) when MEDIA_BUCKET is set, so that
+# several app servers share them; otherwise in MEDIA_ROOT. The bucket's origin joins img-src below.
+MEDIA_BUCKET = os.environ.get("MEDIA_BUCKET", "")
+MEDIA_ORIGIN = ""
+MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if MEDIA_BUCKET:
+    MEDIA_STORAGE, MEDIA_ORIGIN = bucket_storage(
+        MEDIA_BUCKET,
+        endpoint_url=os.environ.get("MEDIA_ENDPOINT_URL", ""),
+        region=os.environ.get("MEDIA_REGION", "") or "us-east-1",
+        public_url=os.environ.get("MEDIA_PUBLIC_URL", ""),
+        signed=env_bool("MEDIA_SIGNED_URLS", False),
+        signed_seconds=env_int("MEDIA_SIGNED_URL_SECONDS", 3600),
+        acl=os.environ.get("MEDIA_OBJECT_ACL", ""),
+    )
+    # A signed photo URL must outlive every cached page that carries it (here, then in a CDN).
+    options = MEDIA_STORAGE["OPTIONS"]
+    if options["querystring_auth"] and options["querystring_expire"] <= PAGE_CACHE_SECONDS + PAGE_CDN_MAX_AGE:
+        raise ImproperlyConfigured("MEDIA_SIGNED_URL_SECONDS must be more than PAGE_CACHE_SECONDS + PAGE_CDN_MAX_AGE")
+# Our own media view serves MEDIA_ROOT's photos with safe headers, for development. In production
+# nginx (deploy/nginx.conf) or the bucket serves them.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", not PRODUCTION and not MEDIA_BUCKET)
 # bench/run.py turns on the floor views it measures our pages against.
 BENCH_VIEWS = env_bool("BENCH_VIEWS", False)
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if env_bool("STATIC_MANIFEST", True)
@@ -231,7 +281,7 @@ CONTENT_SECURITY_POLICY = {
         # Stylesheets from our origin only; the admin alone adds 'unsafe-inline' for its editor and widgets
         # (citynews.content_security).
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
         "font-src": [SELF],
         "connect-src": [SELF],
         "frame-ancestors": [NONE],

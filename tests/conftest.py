@@ -1,8 +1,20 @@
 """Fixtures and small factory functions shared by every test package."""
 
+import http.cookiejar
 import io
 import itertools
+import json
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+import uuid
+from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -13,7 +25,9 @@ from PIL import Image
 
 from articles.models import Article, Photo, Section
 from articles.roles import CONTRIBUTORS, EDITORS
+from citynews.object_storage import bucket_storage
 
+BASE_DIR = Path(__file__).resolve().parents[1]
 _counter = itertools.count(1)
 
 
@@ -101,8 +115,12 @@ def make_contributor(username="contributor"):
 
 
 def form_data(response, selector="form#article_form"):
-    """What a browser would submit from the page's form: every named field with its current value."""
-    form = parse(response).select_one(selector)
+    """What a browser would submit from the page's form: every named field with its current value.
+
+    ``response`` is a test client's response, or a page's HTML fetched from a real server.
+    """
+    page = BeautifulSoup(response, "html5lib") if isinstance(response, str) else parse(response)
+    form = page.select_one(selector)
     data = {}
     for field in form.select("input[name], textarea[name], select[name]"):
         name = field["name"]
@@ -122,3 +140,150 @@ def form_data(response, selector="form#article_form"):
 def contributor_client(client, db):
     client.force_login(make_contributor())
     return client
+
+
+def free_port():
+    """A loopback port nothing listens on (once this returns)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_port(port, process, log_path, seconds=20):
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the server on port {port} did not start:\n{log_path.read_text()}")
+            time.sleep(0.1)
+
+
+# Credentials the S3 server accepts; boto3 reads them from the environment, as in production.
+S3_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "citynews-test", "AWS_SECRET_ACCESS_KEY": "citynews-test-secret"}
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint(tmp_path_factory):
+    """A real S3-compatible server (moto's standalone server, from requirements-dev.txt) on a free port."""
+    port = free_port()
+    log_path = tmp_path_factory.mktemp("s3") / "moto.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_for_port(port, process, log_path)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+@dataclass
+class MediaBucket:
+    name: str
+    endpoint: str
+    origin: str
+    client: object
+
+    @property
+    def public_url(self):
+        return f"{self.endpoint}/{self.name}"
+
+    def object_names(self):
+        listing = self.client.list_objects_v2(Bucket=self.name)
+        return sorted(item["Key"] for item in listing.get("Contents", []))
+
+
+def new_bucket(endpoint, public=True):
+    """A fresh bucket on the S3 server; ``public`` lets anyone read its objects (a bucket policy)."""
+    import boto3
+
+    name = f"citynews-media-{uuid.uuid4().hex[:12]}"
+    client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
+    client.create_bucket(Bucket=name)
+    if public:
+        statement = {
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "s3:GetObject",
+            "Resource": f"arn:aws:s3:::{name}/*",
+        }
+        client.put_bucket_policy(Bucket=name, Policy=json.dumps({"Version": "2012-10-17", "Statement": [statement]}))
+    return name, client
+
+
+@pytest.fixture
+def media_bucket(s3_endpoint, settings, monkeypatch):
+    """Photos go to a fresh public bucket, configured as settings.py does for MEDIA_BUCKET."""
+    for name, value in S3_CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    name, client = new_bucket(s3_endpoint)
+    storage, origin = bucket_storage(name, endpoint_url=s3_endpoint)
+    use_media_storage(settings, storage, origin)
+    return MediaBucket(name, s3_endpoint, origin, client)
+
+
+def use_media_storage(settings, storage, origin):
+    settings.STORAGES = {**settings.STORAGES, "default": storage}
+    directives = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
+    settings.CONTENT_SECURITY_POLICY = {
+        **settings.CONTENT_SECURITY_POLICY,
+        "DIRECTIVES": {**directives, "img-src": [*directives["img-src"], origin]},
+    }
+
+
+class Browser:
+    """A cookie-keeping HTTP client: one person moving between servers."""
+
+    def __init__(self):
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def get(self, url):
+        with self.opener.open(url, timeout=10) as response:
+            return response.status, dict(response.headers), response.read().decode()
+
+    def post(self, url, data, referer):
+        request = urllib.request.Request(url, data=urllib.parse.urlencode(data, doseq=True).encode())
+        request.add_header("Referer", referer)
+        with self.opener.open(request, timeout=10) as response:
+            return response.status, response.geturl(), response.read().decode()
+
+    def post_form(self, url, fields, files, referer):
+        """A multipart/form-data POST, as a form with file inputs sends it; ``files``: {name: (filename, bytes)}."""
+        boundary = uuid.uuid4().hex
+        body = io.BytesIO()
+        for name, values in fields.items():
+            for value in values if isinstance(values, list) else [values]:
+                body.write(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+        for name, (filename, content) in files.items():
+            body.write(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                "Content-Type: application/octet-stream\r\n\r\n".encode()
+            )
+            body.write(content + b"\r\n")
+        body.write(f"--{boundary}--\r\n".encode())
+        request = urllib.request.Request(url, data=body.getvalue())
+        request.add_header("Content-Type", f"multipart/form-data; boundary={boundary}")
+        request.add_header("Referer", referer)
+        with self.opener.open(request, timeout=30) as response:
+            return response.status, response.geturl(), response.read().decode()
+
+    def csrf_token(self, html):
+        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+    def log_in(self, base_url, username="editor", password="correct horse battery"):
+        """Sign in through the admin's login form, as a person would; returns the page landed on."""
+        _, _, login_page = self.get(f"{base_url}/admin/login/")
+        _, landed, _ = self.post(
+            f"{base_url}/admin/login/?next=/admin/",
+            {"username": username, "password": password, "csrfmiddlewaretoken": self.csrf_token(login_page)},
+            referer=f"{base_url}/admin/login/",
+        )
+        return landed

@@ -1,7 +1,6 @@
 """Helpers for operations tests: a real gunicorn (deploy/gunicorn.conf.py) in a subprocess, and plain HTTP."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -9,24 +8,16 @@ import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 
-BASE_DIR = Path(__file__).resolve().parents[2]
+from tests.conftest import BASE_DIR, free_port
 
 postgres_only = pytest.mark.skipif(
     settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
     reason="needs the real PostgreSQL server: run with DATABASE_URL=postgres://... (CI does)",
 )
-
-
-def free_port():
-    """A loopback port nothing listens on (once this returns)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass

@@ -3,13 +3,16 @@
 import hashlib
 import shutil
 import subprocess
+import sys
+import tarfile
 
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
 from articles.models import Article, Photo
-from tests.conftest import make_article, make_photo, make_section
+from citynews.object_storage import IMMUTABLE
+from tests.conftest import S3_CREDENTIALS, make_article, make_photo, make_section
 
 from .conftest import BASE_DIR, postgres_only
 
@@ -41,10 +44,11 @@ def media_checksums():
     }
 
 
-def run(script, *arguments):
+def run(script, *arguments, **environment):
     return subprocess.run(
         [str(BASE_DIR / "deploy" / script), *map(str, arguments)],
-        env={"PATH": "/usr/bin:/bin", "DATABASE_URL": database_url(), "MEDIA_ROOT": str(settings.MEDIA_ROOT)},
+        env={"PATH": "/usr/bin:/bin", "DATABASE_URL": database_url(), "MEDIA_ROOT": str(settings.MEDIA_ROOT)}
+        | environment,
         capture_output=True,
         text=True,
         timeout=120,
@@ -80,6 +84,44 @@ def test_backup_wipe_restore_gives_back_every_row_and_every_photo(transactional_
     assert media_checksums() == checksums_before
     assert sorted(Article.objects.values_list("section__name", flat=True)) == ["Rankings"] * 3
     assert all(photo.image.storage.exists(photo.image.name) for photo in Photo.objects.all())
+
+
+@postgres_only
+def test_with_photos_in_a_bucket_backup_and_restore_bring_back_every_object(transactional_db, tmp_path, media_bucket):
+    for n in range(2):
+        make_photo(make_article(), alt_text=f"Photo {n}")
+    s3, bucket = media_bucket.client, media_bucket.name
+
+    def objects():
+        return {key: s3.get_object(Bucket=bucket, Key=key)["Body"].read() for key in media_bucket.object_names()}
+
+    objects_before, counts_before = objects(), row_counts()
+    assert len(objects_before) >= 4
+    bucket_settings = {
+        "PYTHON": sys.executable,
+        "MEDIA_BUCKET": bucket,
+        "MEDIA_ENDPOINT_URL": media_bucket.endpoint,
+        "MEDIA_ROOT": str(tmp_path / "unused"),
+        **S3_CREDENTIALS,
+    }
+    backup = run("backup.sh", tmp_path / "backup", **bucket_settings)
+    assert backup.returncode == 0, backup.stderr
+    with tarfile.open(tmp_path / "backup" / "media.tar.gz") as archive:
+        archived = {member.name.removeprefix("./") for member in archive.getmembers() if member.isfile()}
+    assert archived == set(objects_before)
+
+    call_command("flush", interactive=False, verbosity=0)
+    s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": key} for key in objects_before]})
+    assert media_bucket.object_names() == []
+
+    restore = run("restore.sh", tmp_path / "backup", **bucket_settings)
+    assert restore.returncode == 0, restore.stderr
+    assert row_counts() == counts_before
+    assert objects() == objects_before
+    for key in objects_before:
+        head = s3.head_object(Bucket=bucket, Key=key)
+        assert head["ContentType"] in ("image/jpeg", "image/webp") and head["CacheControl"] == IMMUTABLE
+    assert not (tmp_path / "unused").exists()
 
 
 @postgres_only

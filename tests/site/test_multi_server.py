@@ -1,27 +1,26 @@
 """
-Two app servers sharing one PostgreSQL and one Redis behave as one site.
+Two app servers sharing one PostgreSQL, one Redis and one media bucket behave as one site.
 
 Runs two real gunicorn processes against the test database, so it needs PostgreSQL (SQLite
 cannot be shared between servers this way) and the local Redis; CI has both.
 """
 
-import http.cookiejar
 import os
-import re
 import socket
 import subprocess
 import sys
 import time
-import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from django.conf import global_settings
 from django.db import connection
 
-from articles.models import Article
-from tests.conftest import make_article, make_editor
+from articles.models import Article, Photo
+from tests.conftest import S3_CREDENTIALS, Browser, form_data, free_port, image_bytes, make_article, make_editor
+from tests.ops.conftest import fetch, gunicorn_server
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -42,12 +41,6 @@ pytestmark = [
         reason="needs the PostgreSQL test database and Redis on 127.0.0.1:6379 (CI runs both)",
     ),
 ]
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -95,27 +88,6 @@ def servers(tmp_path):
             process.wait(timeout=20)
 
 
-class Browser:
-    """A cookie-keeping HTTP client: one person moving between servers."""
-
-    def __init__(self):
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
-
-    def get(self, url):
-        with self.opener.open(url, timeout=10) as response:
-            return response.status, dict(response.headers), response.read().decode()
-
-    def post(self, url, data, referer):
-        request = urllib.request.Request(url, data=urllib.parse.urlencode(data, doseq=True).encode())
-        request.add_header("Referer", referer)
-        with self.opener.open(request, timeout=10) as response:
-            return response.status, response.geturl(), response.read().decode()
-
-    def csrf_token(self, html):
-        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-
-
 def test_publish_on_one_server_shows_on_the_other_and_sessions_follow_the_editor(servers, settings):
     server_a, server_b = servers
     # The servers check passwords with the real hashers, not the fast one the test settings use.
@@ -157,3 +129,67 @@ def test_publish_on_one_server_shows_on_the_other_and_sessions_follow_the_editor
     for server in (server_a, server_b):
         status, headers, html = reader.get(f"{server}/")
         assert draft.title in html, f"{server} still serves the page from before the publish"
+
+
+def image_status(url):
+    with urllib.request.urlopen(url, timeout=10) as response:
+        assert response.headers["Content-Type"].startswith("image/") and response.read()
+        return response.status
+
+
+def photo_addresses(html):
+    """Every address of a photo on a story page: src, each srcset candidate, og:image."""
+    page = BeautifulSoup(html, "html5lib")
+    addresses = []
+    for img in page.select("main img"):
+        addresses += [img["src"], *(candidate.split()[0] for candidate in img["srcset"].split(", "))]
+    return [*addresses, page.select_one('meta[property="og:image"]')["content"]]
+
+
+def test_two_servers_with_their_own_folders_and_one_bucket_serve_every_photo_from_both(
+    tmp_path, settings, s3_endpoint, media_bucket
+):
+    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS  # the servers check real passwords
+    make_editor()
+    db = connection.settings_dict
+    shared = {
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "MEDIA_BUCKET": media_bucket.name,
+        "MEDIA_ENDPOINT_URL": s3_endpoint,
+        **S3_CREDENTIALS,
+    }
+    folders = [tmp_path / "a", tmp_path / "b"]
+    for folder in folders:
+        folder.mkdir()
+    with gunicorn_server(folders[0], **shared) as server_a, gunicorn_server(folders[1], **shared) as server_b:
+        editor = Browser()
+        editor.log_in(server_a)
+        _, _, add_page = editor.get(f"{server_a}/admin/articles/article/add/")
+        fields = form_data(add_page) | {
+            "title": "Night ferries return",
+            "slug": "night-ferries-return",
+            "status": "published",
+            "photos-0-alt_text": "A ferry at the pier",
+            "photos-0-is_lead": "on",
+            "_save": "Save",
+        }
+        _, landed, result = editor.post_form(
+            f"{server_a}/admin/articles/article/add/",
+            fields,
+            {"photos-0-image": ("ferry.jpg", image_bytes("JPEG", size=(1000, 600)))},
+            referer=f"{server_a}/admin/articles/article/add/",
+        )
+        assert landed == f"{server_a}/admin/articles/article/", result
+        photo = Photo.objects.get(article__slug="night-ferries-return")
+        story_path = photo.article.get_absolute_url()
+
+        served = {}
+        for server in (server_a, server_b, server_a, server_b):
+            addresses = photo_addresses(fetch(f"{server}{story_path}").body)
+            served[server] = sorted(set(addresses))
+            assert all(address.startswith(f"{media_bucket.public_url}/photos/") for address in addresses)
+            assert {image_status(address) for address in addresses} == {200}
+
+    assert served[server_a] == served[server_b]
+    assert len(served[server_a]) == 1 + len(photo.renditions)  # the original (src) and every rendition
+    assert not any((folder / "media").exists() for folder in folders), "no server kept a photo of its own"

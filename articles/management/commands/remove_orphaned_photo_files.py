@@ -36,18 +36,31 @@ def referenced_names():
     return names
 
 
-def stored_names(storage, folder):
-    """The names of the files under ``folder`` in ``storage``, depth first, in a stable order."""
+def stored_files(storage, folder):
+    """``(name, modified, size)`` of each file under ``folder`` in ``storage``, in a stable order.
+
+    A bucket (django-storages' S3Storage) lists a thousand objects with their times and sizes per
+    request; a folder on disk is walked depth first.
+    """
+    if hasattr(storage, "bucket"):
+        for summary in storage.bucket.objects.filter(Prefix=f"{folder}/"):
+            yield summary.key, summary.last_modified, summary.size
+        return
     directories, files = storage.listdir(folder)
     for file_name in sorted(files):
-        yield f"{folder}/{file_name}"
+        name = f"{folder}/{file_name}"
+        try:
+            yield name, storage.get_modified_time(name), storage.size(name)
+        except FileNotFoundError:  # removed by someone else since it was listed
+            continue
     for directory in sorted(directories):
-        yield from stored_names(storage, f"{folder}/{directory}")
+        yield from stored_files(storage, f"{folder}/{directory}")
 
 
 class Command(BaseCommand):
     help = (
-        "List the files under MEDIA_ROOT/photos/ that no photo uses (neither as its image nor as a rendition) "
+        "List the files under photos/ in the media storage (MEDIA_ROOT or the bucket) that no photo uses "
+        "(neither as its image nor as a rendition) "
         "and that are older than the grace period; remove them with --delete. Safe to run daily."
     )
 
@@ -64,24 +77,21 @@ class Command(BaseCommand):
     def handle(self, *args, delete, older_than_hours, **options):
         field = Photo._meta.get_field("image")
         storage, folder = field.storage, field.upload_to.strip("/")
-        if not storage.exists(folder):
+        if not hasattr(storage, "bucket") and not storage.exists(folder):
             self.stdout.write(f"No {folder}/ folder in the media storage: nothing to do.")
             return
         cutoff = timezone.now() - timedelta(hours=older_than_hours)
         # Read before listing: a row committed meanwhile names files younger than the grace period.
         referenced = referenced_names()
         count = total = 0
-        for name in stored_names(storage, folder):
-            if name in referenced:
+        for name, modified, size in stored_files(storage, folder):
+            if name in referenced or modified > cutoff:
                 continue
-            try:
-                if storage.get_modified_time(name) > cutoff:
-                    continue
-                size = storage.size(name)
-                if delete:
+            if delete:
+                try:
                     storage.delete(name)
-            except FileNotFoundError:  # removed by someone else since it was listed
-                continue
+                except FileNotFoundError:  # removed by someone else since it was listed
+                    continue
             count += 1
             total += size
             self.stdout.write(f"{'removed' if delete else 'would remove'} {name} ({size:,} bytes)")
