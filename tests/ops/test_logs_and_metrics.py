@@ -72,7 +72,8 @@ def test_gunicorn_writes_one_json_line_per_event_with_request_id_and_the_readers
     assert re.fullmatch(r"[0-9a-f]{32}", forged[1]["X-Request-ID"])
 
     (given_line,) = access_lines(lines, "/healthz?given=1")
-    assert (given_line["request_id"], given_line["client"], given_line["status"]) == ("nginx-4f2a9c", "203.0.113.9", 200)
+    assert given_line["request_id"] == "nginx-4f2a9c"
+    assert (given_line["client"], given_line["status"]) == ("203.0.113.9", 200)
     (made_line,) = access_lines(lines, "/healthz?made=1")
     assert made_line["request_id"] == made[1]["X-Request-ID"]
     assert made_line["client"] == "127.0.0.1"
