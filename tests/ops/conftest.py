@@ -28,6 +28,16 @@ postgres_only = pytest.mark.skipif(
 )
 
 
+def url_of_the_test_database():
+    """The test database as a DATABASE_URL, for servers the tests start."""
+    from django.db import connection
+
+    database = connection.settings_dict
+    return (
+        f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    )
+
+
 def free_port():
     """A loopback port nothing listens on (once this returns)."""
     with socket.socket() as probe:

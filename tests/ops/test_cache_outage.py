@@ -8,13 +8,12 @@ import logging
 import time
 
 import pytest
-from django.db import connection
 from django.test import Client
 from prometheus_client import REGISTRY
 
 from tests.conftest import form_data, make_article, make_editor, parse
 
-from .conftest import fetch, gunicorn_server, postgres_only, redis_server_available
+from .conftest import fetch, gunicorn_server, postgres_only, redis_server_available, url_of_the_test_database
 
 pytestmark = [redis_server_available, pytest.mark.django_db(transaction=True)]
 
@@ -136,10 +135,7 @@ def test_with_redis_hung_pages_are_fast_and_a_change_saved_meanwhile_shows_once_
 @postgres_only
 def test_a_hung_redis_costs_gunicorns_worker_a_timeout_not_its_life(tmp_path, redis_server):
     story = make_article(title="Shenzhen wins the award")
-    database = connection.settings_dict
-    url = (
-        f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
-    )
+    url = url_of_the_test_database()
     with gunicorn_server(tmp_path, DATABASE_URL=url, REDIS_URL=redis_server.url, PAGE_CACHE_SECONDS="300") as base_url:
         assert fetch(f"{base_url}/").headers["X-Page-Cache"] == "miss"
         redis_server.hang()
