@@ -233,3 +233,12 @@ sentry_sdk.flush(timeout=5)
     assert finished.stdout.strip() == "500", finished.stderr
     envelopes = [body for path, body in SentryIngest.received if path == "/api/42/envelope/"]
     assert any("BrokenStory" in body and reason in body for body in envelopes)
+
+
+def test_a_page_from_the_cache_carries_its_own_requests_id(client, settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    make_article(title="Cached story")
+    miss = client.get("/", HTTP_X_REQUEST_ID="first-request")
+    hit = client.get("/", HTTP_X_REQUEST_ID="second-request")
+    assert (miss["X-Page-Cache"], hit["X-Page-Cache"]) == ("miss", "hit")
+    assert (miss["X-Request-ID"], hit["X-Request-ID"]) == ("first-request", "second-request")
