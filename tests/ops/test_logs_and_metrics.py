@@ -20,6 +20,8 @@ from tests.conftest import make_article
 
 from .conftest import BASE_DIR, free_port, gunicorn_server
 
+pytestmark = pytest.mark.django_db
+
 METRICS_TOKEN = "metrics-token-for-the-test-0123456789"
 
 
@@ -176,9 +178,6 @@ def test_metrics_endpoint_is_off_without_a_token_and_counts_page_cache_hits_and_
         assert counted == metric_total(before, "citynews_page_cache_lookups_total", result=result) + 1
     home_views = metric_total(after.content.decode(), "citynews_http_requests_total", status="200", method="GET")
     assert home_views >= 2
-
-
-pytestmark = pytest.mark.django_db
 
 
 class SentryIngest(http.server.BaseHTTPRequestHandler):
