@@ -33,7 +33,8 @@ cache_available_again = Signal()
 class FailSoftCache(BaseCache):
     """CACHES entry: {"BACKEND": "citynews.cache.FailSoftCache", "OPTIONS": {"CACHE": {...a cache...}}}.
 
-    OPTIONS["RETRY_SECONDS"] (default 5) is how long the cache is left alone after a failure.
+    OPTIONS["RETRY_SECONDS"] (default 5) is how long the cache is left alone after a failure. Keys
+    are passed on as they are: a key prefix, version or default timeout belongs to the inner cache.
     """
 
     def __init__(self, location, params):

@@ -17,12 +17,13 @@ def cache():
     cache = FailSoftCache(
         "",
         {
-            "KEY_PREFIX": "test-redis-cache",
-            "OPTIONS": {"CACHE": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL}},
+            "OPTIONS": {
+                "CACHE": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "test-redis"}
+            }
         },
     )
     yield cache
-    cache.backend.delete_pattern("*")
+    cache.backend.delete_pattern("*")  # this prefix's keys only: the Redis database is shared
 
 
 def test_one_client_serves_every_call(cache):
