@@ -13,6 +13,8 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
 
+from . import metrics
+
 logger = logging.getLogger(__name__)
 
 # What a lost, refused or timed-out database connection raises; programming errors are not in here.
@@ -33,6 +35,7 @@ def service_unavailable(request):
 def server_error(request):
     """handler500: a database outage raised outside a view still gets the 503 page, not a 500."""
     if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE_ERRORS):
+        metrics.database_errors.inc()
         return service_unavailable(request)
     return render_standalone("500.html", status=500)
 

@@ -2,6 +2,7 @@
 
 import logging
 
+from . import metrics
 from .errors import DATABASE_UNAVAILABLE_ERRORS, service_unavailable
 
 logger = logging.getLogger(__name__)
@@ -23,5 +24,6 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, DATABASE_UNAVAILABLE_ERRORS):
             return None
+        metrics.database_errors.inc()
         logger.error("Database unavailable while serving %s: %s", request.path, exception)
         return service_unavailable(request)

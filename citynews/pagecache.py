@@ -1,11 +1,16 @@
 """
 Whole-page caching for anonymous readers, shared by every worker and every server.
 
-Any change to published content bumps one "content generation" number kept in the shared
-cache; every cached page carries the generation it was built under and is served only while
-that is still the current one, so a publish, edit or unpublish retires every cached page at once
-without tracking which pages a story appears on. Scheduled stories need no invalidation: no
-page is cached past the next scheduled publication time.
+Any change to published content bumps one "content generation" number; every cached page carries
+the generation it was built under and is served only while that is still the current one, so a
+publish, edit or unpublish retires every cached page at once without tracking which pages a story
+appears on. Scheduled stories need no invalidation: no page is cached past the next scheduled
+publication time.
+
+The generation's truth is a database row (citynews.models.ContentGeneration); the cache holds a
+copy for GENERATION_COPY_SECONDS, so a hit costs no query. The cache may fail (citynews.cache): a
+save while it is down still writes the row, and the copy is dropped as soon as this process
+reaches the cache again, so no page cached before the outage outlives a change made during it.
 
 A request carrying a session cookie (an editor, a logged-in reader) is never answered from the
 cache and its response is never stored, so nobody's personal page reaches anyone else.
@@ -16,13 +21,21 @@ import time
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import transaction
+from django.db import DatabaseError, router, transaction
+from django.dispatch import receiver
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.http import http_date, parse_http_date_safe
 
+from . import metrics
+from .cache import cache_available_again
+from .models import ContentGeneration
+
 GENERATION_KEY = "content:generation"
+# How long the cache's copy of the generation is trusted before the database row is read again: the
+# longest a process that never saw a cache outage can serve a page retired during it.
+GENERATION_COPY_SECONDS = 60
 NEXT_GO_LIVE_KEY = "content:next-go-live:{generation}"
 CACHEABLE_STATUSES = {200, 301, 404}
 CONTENT_APPS = {"articles", "awards", "taggit"}
@@ -34,32 +47,60 @@ def page_cache():
 
 
 def bump_generation(**kwargs):
-    """Retire every cached page: called on any save or delete of content readers can see."""
-    page_cache().set(GENERATION_KEY, time.time_ns(), timeout=None)
+    """Retire every cached page: a new generation, in the database row and in the cache's copy."""
+    generation = time.time_ns()
+    store_generation(generation)
+    page_cache().set(GENERATION_KEY, generation, timeout=GENERATION_COPY_SECONDS)
+
+
+def retire_cached_pages_until_commit():
+    """A new generation in the cache only: pages rendered before an uncommitted change is committed."""
+    page_cache().set(GENERATION_KEY, time.time_ns(), timeout=GENERATION_COPY_SECONDS)
 
 
 def bump_on_content_change(sender, **kwargs):
     """Signal receiver: only models readers can see retire the cache (not sessions, users...).
 
     Now, and again once the change is committed: a reader's page rendered in between, from the
-    database as it was before the commit, must not outlive it in the cache.
+    database as it was before the commit, must not outlive it in the cache. The row is written
+    only after the commit, so that concurrent saves do not queue behind its lock.
     """
     if sender._meta.app_label in CONTENT_APPS:
-        bump_generation()
-        # Robust: a cache that fails after the commit must not skip the other on-commit callbacks
+        retire_cached_pages_until_commit()
+        # Robust: a failure after the commit must not skip the other on-commit callbacks
         # (articles/uncommitted_files.py) nor turn a saved change into an error page.
         transaction.on_commit(bump_generation, using=kwargs.get("using"), robust=True)
+
+
+def store_generation(generation):
+    rows = ContentGeneration.objects.using(router.db_for_write(ContentGeneration))
+    if not rows.filter(pk=1).update(value=generation):
+        rows.update_or_create(pk=1, defaults={"value": generation})
+
+
+def stored_generation():
+    rows = ContentGeneration.objects.using(router.db_for_write(ContentGeneration))
+    return rows.get_or_create(pk=1, defaults={"value": time.time_ns()})[0].value
 
 
 def current_generation():
     cache = page_cache()
     generation = cache.get(GENERATION_KEY)
     if generation is None:
-        generation = time.time_ns()
-        # add(), not set(): when two workers race, both end up using the same number.
-        cache.add(GENERATION_KEY, generation, timeout=None)
-        generation = cache.get(GENERATION_KEY, generation)
+        try:
+            generation = stored_generation()
+        except DatabaseError:
+            # The view will meet the outage too and answer the 503 page; nothing is cached meanwhile.
+            return time.time_ns()
+        # add(), not set(): a bump made meanwhile by another worker wins.
+        cache.add(GENERATION_KEY, generation, timeout=GENERATION_COPY_SECONDS)
     return generation
+
+
+@receiver(cache_available_again, dispatch_uid="pagecache.reread_generation")
+def reread_generation_after_outage(cache, **kwargs):
+    """Changes saved while this process could not reach the cache bumped only the database row."""
+    cache.delete(GENERATION_KEY)
 
 
 def seconds_until_next_go_live(generation):
@@ -100,6 +141,8 @@ class AnonymousPageCacheMiddleware:
         cached = found.get(key)
         if cached is not None and cached[0] == generation:
             _, status, headers, content = cached
+            metrics.page_cache_lookups.labels(result="hit").inc()
+            request.served_from_page_cache = True
             response = HttpResponse(content, status=status)
             for name, value in headers:
                 response[name] = value
@@ -115,6 +158,7 @@ class AnonymousPageCacheMiddleware:
                 or response
             )
 
+        metrics.page_cache_lookups.labels(result="miss").inc()
         response = self.get_response(request)
         timeout = self.timeout_for(response, generation)
         self.add_public_headers(response, generation)

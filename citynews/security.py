@@ -4,6 +4,7 @@ from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 
 from .errors import render_standalone
+from .logs import client_address
 
 
 class LoginThrottleBackend(AxesStandaloneBackend):
@@ -20,16 +21,8 @@ class LoginThrottleBackend(AxesStandaloneBackend):
 
 
 def client_ip_address(request):
-    """The address that failed logins are counted against.
-
-    Behind deploy/nginx.conf every request comes from the proxy; nginx appends the real client's
-    address as the last X-Forwarded-For entry (earlier entries are whatever the client sent).
-    """
-    if settings.TRUST_X_FORWARDED_FOR:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded.strip():
-            return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR")
+    """The address that failed logins are counted against: the reader's, as the logs name it."""
+    return client_address(request.META)
 
 
 def lockout_response(request, original_response=None, credentials=None):

@@ -7,8 +7,10 @@ production profile, which refuses to start without a real ``SECRET_KEY`` and
 turns on HTTPS-only cookies, HSTS and the SSL redirect.
 """
 
+import logging
 import os
 from datetime import timedelta
+from email.utils import parseaddr
 from pathlib import Path
 
 import dj_database_url
@@ -79,12 +81,16 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "axes",
     "simple_history",
+    "citynews",
     "articles",
     "awards",
 ]
 
 MIDDLEWARE = [
-    # Outermost, so a cached page skips all the rest; what the rest adds on the way out (security
+    # Outermost: every log line of the request carries its id, and every request is counted and timed.
+    "citynews.logs.RequestContextMiddleware",
+    "citynews.metrics.RequestMetricsMiddleware",
+    # Then the page cache, so a cached page skips all the rest; what the rest adds on the way out (security
     # headers, CSP, ETag) is stored with the page and replayed.
     "citynews.pagecache.AnonymousPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -167,21 +173,36 @@ REPLICA_LAG_ALLOWANCE_SECONDS = env_int("REPLICA_LAG_ALLOWANCE_SECONDS", 5)
 REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 60)
 
 # One cache shared by every worker: Redis when REDIS_URL is set (several servers), otherwise
-# files on this machine (several workers of one server).
+# files on this machine (several workers of one server). Either may fail: citynews.cache turns any
+# error into a miss, and leaves the cache alone for CACHE_RETRY_SECONDS after one. A Redis that
+# hangs costs REDIS_TIMEOUT_MS once per interval, not a worker.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
-    "default": {"BACKEND": "citynews.cache.RedisCache", "LOCATION": REDIS_URL}
-    if REDIS_URL
-    else {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / ".cache")),
-        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    "default": {
+        "BACKEND": "citynews.cache.FailSoftCache",
+        "OPTIONS": {
+            "RETRY_SECONDS": env_int("CACHE_RETRY_SECONDS", 5),
+            "CACHE": {
+                "BACKEND": "django_redis.cache.RedisCache",
+                "LOCATION": REDIS_URL,
+                "OPTIONS": {
+                    "SOCKET_CONNECT_TIMEOUT": env_int("REDIS_CONNECT_TIMEOUT_MS", 100) / 1000,
+                    "SOCKET_TIMEOUT": env_int("REDIS_TIMEOUT_MS", 100) / 1000,
+                },
+            }
+            if REDIS_URL
+            else {
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / ".cache")),
+                "OPTIONS": {"MAX_ENTRIES": 20_000},
+            },
+        },
     }
 }
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)  # 0 turns the anonymous page cache off
 PAGE_CDN_MAX_AGE = env_int("PAGE_CDN_MAX_AGE", 0)  # s-maxage for a CDN in front; 0 = always revalidate
-PAGE_CACHE_SKIP_PREFIXES = ("/admin/", "/preview/", "/static/", "/media/", "/healthz", "/readyz", "/bench/")
+PAGE_CACHE_SKIP_PREFIXES = ("/admin/", "/preview/", "/static/", "/media/", "/healthz", "/readyz", "/metrics", "/bench/")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -313,12 +334,69 @@ LOGIN_REDIRECT_URL = "admin:index"
 # Set to 1 only behind deploy/nginx.conf, which writes the client's address into X-Forwarded-For.
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 
+# Logs: one JSON line per event on stderr (time, level, logger, message, request_id, client), with
+# runs of identical errors held back to one per LOG_REPEAT_SECONDS (citynews.logs). Errors are
+# mailed to ADMINS ("Name <address>, ...") through EMAIL_HOST, and sent to Sentry with SENTRY_DSN.
+LOG_REPEAT_SECONDS = env_int("LOG_REPEAT_SECONDS", 60)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_context": {"()": "citynews.logs.RequestContextFilter"},
+        # One per handler: a shared filter would hold back from the mail what the console let through.
+        "console_repeats": {"()": "citynews.logs.RepeatedErrorFilter", "interval": LOG_REPEAT_SECONDS},
+        "mail_repeats": {"()": "citynews.logs.RepeatedErrorFilter", "interval": LOG_REPEAT_SECONDS},
+    },
+    "formatters": {"json": {"()": "citynews.logs.JsonLineFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["request_context", "console_repeats"],
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["mail_repeats"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Replaces Django's defaults for these loggers (plain-text handlers, and a mail per error unfiltered).
+    "loggers": {
+        "django": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }
+
+# Python's warnings (a missing static directory...) as log lines too, not bare text among the JSON.
+logging.captureWarnings(True)
+
+ADMINS = [parseaddr(admin) for admin in env_list("ADMINS", [])]
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", "citynews@localhost")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", SERVER_EMAIL)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_PORT = env_int("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+else:
+    # Without SMTP, nothing is sent (rather than Django's default of trying localhost:25 on every error).
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production" if PRODUCTION else "development"),
+        send_default_pii=False,
+    )
+
+# Prometheus metrics at /metrics, for a scraper holding this token (citynews.metrics); unset: no endpoint.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 
 # manage.py import_story reads "Updated:" times in this zone unless told otherwise
 # (--source-timezone); Shenzhen's sources write China Standard Time.

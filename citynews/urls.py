@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 
 from .health import healthz, readyz
 from .media import serve_media
+from .metrics import metrics_view
 
 admin.site.site_header = "citynews newsroom"
 admin.site.site_title = "citynews admin"
@@ -14,6 +15,7 @@ handler500 = "citynews.errors.server_error"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
     path("", include("awards.urls")),

@@ -6,6 +6,8 @@ machine behind deploy/nginx.conf.
 
 import multiprocessing
 import os
+import shutil
+import tempfile
 
 wsgi_app = "citynews.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
@@ -35,6 +37,25 @@ limit_request_fields = 100
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None  # empty: no access log
 errorlog = "-"
+# Access and error lines as JSON, like the app's own (citynews/logs.py): the reader's address (from
+# X-Forwarded-For only with TRUST_X_FORWARDED_FOR=1) and the request id the response carries.
+logger_class = "citynews.logs.GunicornLogger"
+
+# Every worker writes its Prometheus counts to this directory and /metrics adds them all up. It must
+# be set before the app (and prometheus-client) is loaded, and start empty: counts of a previous run
+# are not this run's.
+metrics_directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(prefix="citynews-metrics-")
+shutil.rmtree(metrics_directory, ignore_errors=True)
+os.makedirs(metrics_directory)
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_directory
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 if os.path.isdir("/dev/shm"):
     # The heartbeat file on tmpfs: a worker blocked on a slow disk is not mistaken for a stuck one.

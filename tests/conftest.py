@@ -44,7 +44,12 @@ def _test_settings(settings, tmp_path):
     # turns it on (tests/site/test_page_cache.py), and then it is fresh and in memory.
     settings.PAGE_CACHE_SECONDS = 0
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)}
+        "default": {
+            "BACKEND": "citynews.cache.FailSoftCache",
+            "OPTIONS": {
+                "CACHE": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)}
+            },
+        }
     }
 
 

@@ -1,6 +1,9 @@
 """Helpers for operations tests: a real gunicorn (deploy/gunicorn.conf.py) in a subprocess, and plain HTTP."""
 
 import os
+import shutil
+import signal
+import socket
 import subprocess
 import sys
 import time
@@ -14,10 +17,24 @@ from django.conf import settings
 
 from tests.conftest import BASE_DIR, free_port
 
+redis_server_available = pytest.mark.skipif(
+    shutil.which("redis-server") is None, reason="needs Debian's redis-server (CI has it: .ci/run starts Redis)"
+)
+
 postgres_only = pytest.mark.skipif(
     settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
     reason="needs the real PostgreSQL server: run with DATABASE_URL=postgres://... (CI does)",
 )
+
+
+def url_of_the_test_database():
+    """The test database as a DATABASE_URL, for servers the tests start."""
+    from django.db import connection
+
+    database = connection.settings_dict
+    return (
+        f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    )
 
 
 @dataclass
@@ -97,3 +114,55 @@ def stop(process):
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+class RedisServer:
+    """A redis-server of the test's own on a free port, to stop, hang and resume at will."""
+
+    def __init__(self, directory):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.directory = directory
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+            + ["--dir", str(self.directory)],
+            stdout=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as probe:
+                    probe.sendall(b"PING\r\n")
+                    if probe.recv(16).startswith(b"+PONG"):
+                        return
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("redis-server did not start")
+            time.sleep(0.05)
+
+    def kill(self):
+        self.process.kill()
+        self.process.wait()
+
+    def hang(self):
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self):
+        self.process.send_signal(signal.SIGCONT)
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            self.resume()
+            stop(self.process)
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    server.stop()

@@ -8,7 +8,7 @@ from django.db import connection
 
 from tests.conftest import make_article
 
-from .conftest import fetch, free_port, gunicorn_server, postgres_only
+from .conftest import fetch, free_port, gunicorn_server, postgres_only, url_of_the_test_database
 
 
 def heading(html):
@@ -70,9 +70,7 @@ def _backend_pids(application_name):
 def test_running_workers_reconnect_after_their_database_connections_are_killed(tmp_path, transactional_db):
     article = make_article(title="Hangzhou tops the mobility ranking")
     database = connection.settings_dict
-    url = (
-        f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
-    )
+    url = url_of_the_test_database()
     application_name = f"citynews-reconnect-{free_port()}"
 
     with gunicorn_server(tmp_path, DATABASE_URL=url, PGAPPNAME=application_name, CONN_MAX_AGE="600") as base_url:

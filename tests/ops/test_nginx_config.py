@@ -13,6 +13,7 @@ Without nginx the tests skip and say why, unless REQUIRE_NGINX=1 (CI), where tha
 
 import gzip
 import http.client
+import json
 import os
 import re
 import runpy
@@ -210,7 +211,8 @@ class Site:
         while marker not in (log := self.app_access_log.read_text()):
             assert time.monotonic() < deadline, f"gunicorn did not log {marker}"
             time.sleep(0.05)
-        return f'"{method} {path} HTTP/1.1"' in log
+        requests = [json.loads(line) for line in log.splitlines() if line.strip()]
+        return any((entry["method"], entry["path"]) == (method, path) for entry in requests)
 
 
 def wait_for_ports(process, ports, log):

@@ -147,3 +147,23 @@ def test_a_change_retires_the_cache_again_when_it_is_committed(client, django_ca
     for callback in on_commit:
         callback()
     assert current_generation() > during
+
+
+def test_a_change_only_the_database_saw_retires_every_page_within_the_generation_copys_life(client, monkeypatch):
+    """A server whose cache write failed still wrote the row: other servers read it once their copy expires."""
+    import time
+
+    from citynews.pagecache import GENERATION_COPY_SECONDS, store_generation
+
+    make_article(title="Before")
+    assert client.get("/")["X-Page-Cache"] == "miss"
+    assert client.get("/")["X-Page-Cache"] == "hit"
+    Article.objects.filter(title="Before").update(title="After")  # no signal: nothing bumps the cache
+    store_generation(time.time_ns())
+    assert client.get("/")["X-Page-Cache"] == "hit"
+
+    later = time.time() + GENERATION_COPY_SECONDS + 1
+    monkeypatch.setattr("django.core.cache.backends.locmem.time.time", lambda: later)
+    response = client.get("/")
+    assert response["X-Page-Cache"] == "miss"
+    assert titles(response) == ["After"]
