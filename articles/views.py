@@ -67,8 +67,9 @@ class ArticleDetailView(PreviewHeadersMixin, DateDetailView):
             return Article.objects.for_detail()
         return Article.objects.published().for_detail()
 
-    def get_allow_future(self):
-        return can_preview(self.request.user)
+    # published() already keeps scheduled stories from readers, by the exact time; the date
+    # view's own check compares with datetime.date.today(), a clock no test can move.
+    allow_future = True
 
     def get_context_data(self, **kwargs):
         related = Article.objects.published().for_listing().related_to(self.object)
