@@ -87,19 +87,24 @@ def gunicorn_server(tmp_path, **environment):
         )
     base_url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if fetch(f"{base_url}/healthz", timeout=2).status == 200:
-                    break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"gunicorn did not start:\n{log_path.read_text()}")
-            time.sleep(0.1)
+        wait_until_up(process, lambda: fetch(f"{base_url}/healthz", timeout=2).status == 200, "gunicorn", log_path)
         yield base_url
     finally:
         stop(process)
+
+
+def wait_until_up(process, ready, name, log_path, timeout=20):
+    """Poll `ready()` until it is true; fail with the server's log if the server exits or time runs out."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if ready():
+                return
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            pytest.fail(f"{name} did not start:\n{log_path.read_text()}")
+        time.sleep(0.1)
 
 
 def stop(process):
@@ -200,6 +205,11 @@ def self_signed_certificate(directory, host=HOST):
     return cert, key
 
 
+def accepts_connections(port):
+    with socket.create_connection(("127.0.0.1", port), timeout=1):
+        return True
+
+
 @contextmanager
 def running_nginx(nginx, main_config, prefix, ports):
     """nginx with `main_config` (which must not daemonise) until the block ends; fails with its log if it
@@ -209,16 +219,8 @@ def running_nginx(nginx, main_config, prefix, ports):
         command = [nginx, "-p", str(prefix), "-c", str(main_config), "-g", "daemon off;"]
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 15
         for port in (ports.http, ports.https):
-            while True:
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                    break
-                except OSError:
-                    if process.poll() is not None or time.monotonic() > deadline:
-                        pytest.fail(f"nginx did not start:\n{output.read_text()}")
-                    time.sleep(0.1)
+            wait_until_up(process, lambda port=port: accepts_connections(port), "nginx", output)
         yield process
     finally:
         stop(process)

@@ -14,7 +14,6 @@ import shlex
 import shutil
 import subprocess
 import textwrap
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +34,7 @@ from .conftest import (
     nginx_mime_types,
     running_nginx,
     stop,
+    wait_until_up,
 )
 
 GUIDE = BASE_DIR / "deploy" / "README.md"
@@ -307,10 +307,7 @@ def installed(nginx, tmp_path_factory, scratch_database):
         site.write_text(in_scratch(text, scratch))
         client = NginxClient(ports, scratch / "etc" / "letsencrypt" / "live" / HOST / "fullchain.pem")
         with running_nginx(nginx, scratch / "etc" / "nginx" / "nginx.conf", scratch, ports):
-            deadline = time.monotonic() + 30
-            while client.request("GET", "/healthz", https=False).status != 200:
-                assert app.poll() is None and time.monotonic() < deadline, f"gunicorn did not start:\n{log.read_text()}"
-                time.sleep(0.2)
+            wait_until_up(app, lambda: client.request("GET", "/healthz", https=False).status == 200, "gunicorn", log)
             calls = calls_file.read_text().splitlines()
             yield Installed(scratch, calls, environment_file, settings, client)
     finally:
