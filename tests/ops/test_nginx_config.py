@@ -22,7 +22,7 @@ import ssl
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -629,3 +629,19 @@ def test_the_error_pages_exist_for_every_status_nginx_maps(site):
         assert status == name
         page = BeautifulSoup((site.srv / "staticfiles" / "errors" / f"{name}.html").read_bytes(), "html.parser")
         assert page.find("link", rel="stylesheet")["href"].startswith("/static/css/site.")
+
+
+def test_while_the_app_is_down_readers_get_the_microcache_s_last_copy(nginx, site, tmp_path):
+    app = ExitStack()
+    app_url = app.enter_context(gunicorn_server(tmp_path, **(site.environment | {"GUNICORN_ACCESS_LOG": "-"})))
+    with app, nginx_in_front_of(nginx, site, tmp_path, int(app_url.rsplit(":", 1)[1])) as client:
+        path = fresh_path()
+        cached = client.request("GET", path)
+        assert (cached.status, cache_status(cached)) == (200, "MISS")
+        app.close()  # gunicorn stops
+        time.sleep(microcache_seconds() + 1.5)
+        while_down = client.request("GET", path)
+        assert (while_down.status, cache_status(while_down)) == (200, "STALE")
+        assert while_down.body == cached.body
+        # A page nginx does not hold gets our 502 page.
+        assert client.request("GET", fresh_path()).status == 502
