@@ -14,6 +14,7 @@ import shlex
 import shutil
 import subprocess
 import textwrap
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from .conftest import (
     free_port,
     listen_on,
     nginx_mime_types,
+    postgres_only,
     running_nginx,
     stop,
     wait_until_up,
@@ -357,6 +359,49 @@ def test_the_guide_starts_the_service_and_its_timers_and_creates_the_database(in
     assert installed.settings["SERVE_MEDIA"] == "0"
     assert installed.settings["CITYNEWS_PRODUCTION"] == "1"
     assert len(installed.settings["SECRET_KEY"]) >= 50
+
+
+def run_unit(installed, name):
+    """A oneshot unit's ExecStart, run as systemd would: in its WorkingDirectory with its EnvironmentFile."""
+    unit = unit_directives(installed.scratch / "etc" / "systemd" / "system" / name)
+    # systemd turns %% and $$ into % and $ before running the command.
+    command = in_scratch(unit["ExecStart"], installed.scratch).replace("%%", "%").replace("$$", "$")
+    return subprocess.run(
+        shlex.split(command),
+        cwd=in_scratch(unit["WorkingDirectory"], installed.scratch),
+        env={"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8"} | installed.settings,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_the_orphan_sweep_runs_as_its_unit_says(installed):
+    photos = Path(installed.settings["MEDIA_ROOT"]) / "photos"
+    photos.mkdir(parents=True, exist_ok=True)
+    orphan = photos / "left-by-a-killed-worker.jpg"
+    orphan.write_bytes(b"not a photo anybody uses")
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(orphan, (two_days_ago, two_days_ago))
+    result = run_unit(installed, "citynews-orphans.service")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not orphan.exists()
+
+
+@postgres_only
+def test_the_backup_runs_as_its_unit_says(installed):
+    backups = installed.scratch / "var" / "backups" / "citynews"
+    before = set(backups.iterdir())
+    result = run_unit(installed, "citynews-backup.service")
+    assert result.returncode == 0, result.stdout + result.stderr
+    (written,) = set(backups.iterdir()) - before
+    assert re.fullmatch(r"\d{8}T\d{6}Z", written.name)  # the unit's $(date -u +%Y%m%dT%H%M%SZ)
+    assert sorted(path.name for path in written.iterdir()) == [
+        "SHA256SUMS",
+        "database.dump",
+        "media.sha256",
+        "media.tar.gz",
+    ]
 
 
 def test_systemd_accepts_the_installed_units(installed):
