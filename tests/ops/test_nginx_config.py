@@ -85,6 +85,7 @@ def site_config(cert, key, srv, ports, cache, extra=()):
             ("alias /srv/citynews/staticfiles/;", f"alias {srv}/staticfiles/;"),
             ("alias /srv/citynews/staticfiles/errors/;", f"alias {srv}/staticfiles/errors/;"),
             ("root /srv/citynews;", f"root {srv};"),
+            ("root /var/www/html;", f"root {srv}/webroot;"),
             ("proxy_cache_path /var/cache/nginx/citynews ", f"proxy_cache_path {cache} "),
             *listen_on(ports),
             *extra,
@@ -92,7 +93,7 @@ def site_config(cert, key, srv, ports, cache, extra=()):
     )
     directives = "\n".join(line.partition("#")[0] for line in text.splitlines())
     leftovers = [
-        value for value in ("/srv/", "/etc/letsencrypt", "/var/cache", "listen 80", "listen 443") if value in directives
+        value for value in ("/srv/", "/etc/letsencrypt", "/var/", "listen 80", "listen 443") if value in directives
     ]
     assert not leftovers, f"deploy/nginx.conf has values this test does not substitute: {leftovers}"
     return text
@@ -401,6 +402,15 @@ def test_health_checks_answer_over_plain_http_for_load_balancers(site):
         assert response.headers["Server"] == "nginx"
         assert "no-store" in response.headers["Cache-Control"]
     assert site.app_saw("GET", "/readyz")
+
+
+def test_certbot_renewals_are_answered_over_plain_http_from_the_webroot(site):
+    challenge = site.srv / "webroot" / ".well-known" / "acme-challenge" / "token-123"
+    challenge.parent.mkdir(parents=True, exist_ok=True)
+    challenge.write_text("token-123.thumbprint")
+    response = site.request("GET", "/.well-known/acme-challenge/token-123", https=False)
+    assert (response.status, response.body) == (200, b"token-123.thumbprint")
+    assert not site.app_saw("GET", "/.well-known/acme-challenge/token-123")
 
 
 def test_unknown_hosts_are_dropped_without_an_answer(site):
