@@ -486,14 +486,20 @@ def test_a_repeated_anonymous_request_is_answered_by_nginx_from_the_microcache(s
 
 
 @pytest.mark.parametrize(
-    "cookie", ["sessionid=0123456789abcdef", f"csrftoken={'a' * 32}", "theme=dark; sessionid=0123456789abcdef"]
+    "headers",
+    [
+        {"Cookie": "sessionid=0123456789abcdef"},
+        {"Cookie": f"csrftoken={'a' * 32}"},
+        {"Cookie": "theme=dark; sessionid=0123456789abcdef"},
+        {"Authorization": "Basic ZWRpdG9yOnNlY3JldA=="},
+    ],
 )
-def test_a_request_with_a_session_or_csrf_cookie_bypasses_the_microcache(site, cookie):
+def test_a_request_with_a_session_or_csrf_cookie_bypasses_the_microcache(site, headers):
     assert settings.SESSION_COOKIE_NAME == "sessionid" and settings.CSRF_COOKIE_NAME == "csrftoken"
     path = fresh_path()
-    editor = site.request("GET", path, headers={"Cookie": cookie})
+    editor = site.request("GET", path, headers=headers)
     reader = site.request("GET", path)
-    editor_again = site.request("GET", path, headers={"Cookie": cookie})
+    editor_again = site.request("GET", path, headers=headers)
     assert cache_status(editor) == "BYPASS"
     assert cache_status(reader) == "MISS"  # the editor's response was not stored
     assert cache_status(editor_again) == "BYPASS"  # nor is the reader's copy served to an editor
@@ -662,3 +668,18 @@ def test_while_the_app_is_down_readers_get_the_microcache_s_last_copy(nginx, sit
         assert while_down.body == cached.body
         # A page nginx does not hold gets our 502 page.
         assert client.request("GET", fresh_path()).status == 502
+
+
+def test_the_apps_own_503_passes_through_nginx_as_the_app_sends_it(nginx, site, tmp_path):
+    # An app whose database cannot be opened answers its own 503 page (citynews.middleware).
+    unreachable = {"DATABASE_URL": f"sqlite:///{tmp_path}/no-such-directory/site.sqlite3"}
+    unreachable |= {"DATABASE_UNAVAILABLE_RETRY_AFTER": "17", "GUNICORN_ACCESS_LOG": "-"}
+    with (
+        gunicorn_server(tmp_path, **(site.environment | unreachable)) as app_url,
+        nginx_in_front_of(nginx, site, tmp_path, int(app_url.rsplit(":", 1)[1])) as client,
+    ):
+        response = client.request("GET", fresh_path())
+    assert response.status == 503
+    assert response.headers["Retry-After"] == "17"  # the app's, not nginx's 30
+    assert response.headers["X-Frame-Options"] == "DENY"  # the app's security headers came with it
+    assert BeautifulSoup(response.body, "html.parser").h1.get_text(strip=True) == "citynews is briefly unavailable"
