@@ -22,6 +22,7 @@ import ssl
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
@@ -482,6 +483,16 @@ def test_a_repeated_anonymous_request_is_answered_by_nginx_from_the_microcache(s
     assert (first.status, cache_status(first)) == (200, "MISS")
     assert (second.status, cache_status(second)) == (200, "HIT")
     assert second.body == first.body
+    assert site.app_logged(f'"GET {path} HTTP/1.1"') == 1
+
+
+def test_a_burst_of_readers_of_an_uncached_page_reaches_the_app_once(site):
+    path = fresh_path()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        responses = list(pool.map(lambda _: site.request("GET", path), range(8)))
+    assert [response.status for response in responses] == [200] * 8
+    assert len({response.body for response in responses}) == 1
+    # proxy_cache_lock: the first miss goes to the app, the others wait for its answer.
     assert site.app_logged(f'"GET {path} HTTP/1.1"') == 1
 
 
