@@ -134,10 +134,11 @@ class Site(NginxClient):
 
     def app_saw(self, method, path):
         """Whether gunicorn logged this request, that is, whether nginx passed it on."""
-        return self.app_logged(f'"{method} {path} HTTP/1.1"') > 0
+        return self.app_requests(method, path) > 0
 
-    def app_logged(self, text):
-        """How many lines of gunicorn's access log have `text`, once every request sent so far is logged."""
+    def app_requests(self, method, path, status=None):
+        """How many times gunicorn logged this request (answered with `status`, if given), once every
+        request sent so far is in its log."""
         # gunicorn logs a request after answering it, and its one worker answers in turn: once a
         # marker request sent now is in the log, every earlier request that reached it is too.
         marker = f"/healthz?marker={secrets.token_hex(8)}"
@@ -146,11 +147,21 @@ class Site(NginxClient):
         while marker not in (log := self.app_access_log.read_text()):
             assert time.monotonic() < deadline, f"gunicorn did not log {marker}"
             time.sleep(0.05)
-        return sum(text in line for line in log.splitlines())
+        return sum(
+            (logged_method, logged_path) == (method, path) and status in (None, logged_status)
+            for logged_method, logged_path, logged_status in access_log_requests(log)
+        )
 
     def manage(self, *command):
         """A manage.py command on the app's own database and settings; returns its output."""
         return manage(self.environment, *command)
+
+
+def access_log_requests(log):
+    """(method, path, status) of each request in gunicorn's access log (its default format)."""
+    for line in log.splitlines():
+        if match := re.search(r'"(\S+) (\S+) HTTP/[\d.]+" (\d{3}) ', line):
+            yield match[1], match[2], int(match[3])
 
 
 def manage(environment, *command):
@@ -483,7 +494,7 @@ def test_a_repeated_anonymous_request_is_answered_by_nginx_from_the_microcache(s
     assert (first.status, cache_status(first)) == (200, "MISS")
     assert (second.status, cache_status(second)) == (200, "HIT")
     assert second.body == first.body
-    assert site.app_logged(f'"GET {path} HTTP/1.1"') == 1
+    assert site.app_requests("GET", path) == 1
 
 
 def test_a_burst_of_readers_of_an_uncached_page_reaches_the_app_once(site):
@@ -493,7 +504,7 @@ def test_a_burst_of_readers_of_an_uncached_page_reaches_the_app_once(site):
     assert [response.status for response in responses] == [200] * 8
     assert len({response.body for response in responses}) == 1
     # proxy_cache_lock: the first miss goes to the app, the others wait for its answer.
-    assert site.app_logged(f'"GET {path} HTTP/1.1"') == 1
+    assert site.app_requests("GET", path) == 1
 
 
 @pytest.mark.parametrize(
@@ -514,7 +525,7 @@ def test_a_request_with_a_session_or_csrf_cookie_bypasses_the_microcache(site, h
     assert cache_status(editor) == "BYPASS"
     assert cache_status(reader) == "MISS"  # the editor's response was not stored
     assert cache_status(editor_again) == "BYPASS"  # nor is the reader's copy served to an editor
-    assert site.app_logged(f'"GET {path} HTTP/1.1"') == 3
+    assert site.app_requests("GET", path) == 3
 
 
 def test_responses_marked_private_or_no_store_are_never_stored(site):
@@ -523,7 +534,7 @@ def test_responses_marked_private_or_no_store_are_never_stored(site):
     second = site.request("GET", path)
     assert "private" in first.headers["Cache-Control"]
     assert [cache_status(first), cache_status(second)] == ["MISS", "MISS"]
-    assert site.app_logged(f'"GET {path} HTTP/1.1"') == 2
+    assert site.app_requests("GET", path) == 2
 
 
 def test_the_admin_is_never_cached(site):
@@ -607,7 +618,7 @@ def test_an_expired_page_is_revalidated_by_etag_in_the_background(site):
     assert stale.body == first.body
     # nginx asked the app with If-None-Match, and the app answered that nothing changed.
     deadline = time.monotonic() + 5
-    while not site.app_logged(f'"GET {path} HTTP/1.1" 304'):
+    while not site.app_requests("GET", path, status=304):
         assert time.monotonic() < deadline, "nginx did not revalidate the expired page"
         time.sleep(0.2)
     refreshed = site.request("GET", path)
