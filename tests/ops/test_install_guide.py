@@ -36,6 +36,7 @@ from .conftest import (
     postgres_only,
     running_nginx,
     stop,
+    substitute,
     wait_until_up,
 )
 
@@ -303,10 +304,7 @@ def installed(nginx, tmp_path_factory, scratch_database):
         # nginx with the site file step 9 installed, on free ports.
         ports = Ports.free(app=app_port)
         site = scratch / "etc" / "nginx" / "sites-available" / "citynews"
-        text = site.read_text()
-        for shipped, replacement in listen_on(ports):
-            text = text.replace(shipped, replacement)
-        site.write_text(in_scratch(text, scratch))
+        site.write_text(in_scratch(substitute(site.read_text(), listen_on(ports), name=str(site)), scratch))
         client = NginxClient(ports, scratch / "etc" / "letsencrypt" / "live" / HOST / "fullchain.pem")
         with running_nginx(nginx, scratch / "etc" / "nginx" / "nginx.conf", scratch, ports):
             wait_until_up(app, lambda: client.request("GET", "/healthz", https=False).status == 200, "gunicorn", log)
