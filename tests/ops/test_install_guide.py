@@ -156,15 +156,27 @@ server {
 """
 
 
-def install_blocks():
-    """The ```sh install blocks of deploy/README.md, in order, as the shell receives them when pasted."""
-    blocks = re.findall(r"^( *)```sh install\n(.*?)^\1```$", GUIDE.read_text(), flags=re.MULTILINE | re.DOTALL)
-    return [textwrap.dedent(body) for _, body in blocks]
+def guide_blocks(kind):
+    """The ```sh <kind> blocks of deploy/README.md, in order, as the shell receives them when pasted."""
+    pattern = rf"^( *)```sh {kind}\n(.*?)^\1```$"
+    return [textwrap.dedent(body) for _, body in re.findall(pattern, GUIDE.read_text(), flags=re.MULTILINE | re.DOTALL)]
+
+
+def run_block(block, scratch, environment):
+    """One block of the guide in a new bash, with its system paths moved under `scratch`."""
+    return subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", PRELUDE + in_scratch(block, scratch)],
+        cwd=scratch,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
 
 
 def test_the_guide_names_only_system_paths_the_test_moves():
     paths = set()
-    for block in install_blocks():
+    for block in guide_blocks("install") + guide_blocks("restore"):
         paths |= set(re.findall(r"(?<![\w:/.~$-])/(?:etc|srv|var|usr|opt|home|root|run|tmp|lib)/[\w./-]*", block))
     assert paths, "no system paths found: the guide's install blocks are missing"
     assert [path for path in sorted(paths) if not path.startswith(SYSTEM_PATHS)] == []
@@ -226,6 +238,7 @@ class Installed:
     environment_file: Path
     settings: dict
     client: NginxClient
+    shell_environment: dict
 
 
 def bare_debian(scratch):
@@ -269,15 +282,8 @@ def installed(nginx, tmp_path_factory, scratch_database):
         "CITYNEWS_ENV_FILE": str(environment_file),
     }
     overridden = False
-    for number, block in enumerate(install_blocks(), start=1):
-        result = subprocess.run(
-            ["bash", "-euo", "pipefail", "-c", PRELUDE + in_scratch(block, scratch)],
-            cwd=scratch,
-            env=shell_environment,
-            capture_output=True,
-            text=True,
-            timeout=900,
-        )
+    for number, block in enumerate(guide_blocks("install"), start=1):
+        result = run_block(block, scratch, shell_environment)
         assert result.returncode == 0, f"install block {number} failed:\n{block}\n{result.stdout}\n{result.stderr}"
         if environment_file.exists() and not overridden:
             # This machine's database, no Redis (the file cache), and a free port for gunicorn. Later lines
@@ -309,7 +315,7 @@ def installed(nginx, tmp_path_factory, scratch_database):
         with running_nginx(nginx, scratch / "etc" / "nginx" / "nginx.conf", scratch, ports):
             wait_until_up(app, lambda: client.request("GET", "/healthz", https=False).status == 200, "gunicorn", log)
             calls = calls_file.read_text().splitlines()
-            yield Installed(scratch, calls, environment_file, settings, client)
+            yield Installed(scratch, calls, environment_file, settings, client, shell_environment)
     finally:
         stop(app)
 
@@ -387,7 +393,7 @@ def test_the_orphan_sweep_runs_as_its_unit_says(installed):
 
 
 @postgres_only
-def test_the_backup_runs_as_its_unit_says(installed):
+def test_the_backup_runs_as_its_unit_says_and_the_guide_restores_it(installed):
     backups = installed.scratch / "var" / "backups" / "citynews"
     before = set(backups.iterdir())
     result = run_unit(installed, "citynews-backup.service")
@@ -400,6 +406,27 @@ def test_the_backup_runs_as_its_unit_says(installed):
         "media.sha256",
         "media.tar.gz",
     ]
+
+    # A story published after the backup; the guide's restore steps bring the site back to before it.
+    manage = [str(installed.scratch / "srv" / "citynews" / "app" / "deploy" / "manage.sh"), "shell", "-c"]
+    code = (
+        "from django.utils import timezone; from articles.models import Article; "
+        "Article.objects.create(title='Published after the backup', slug='published-after-the-backup', "
+        "standfirst='S.', body='<p>B.</p>', source_name='Shenzhen Daily', status='published', "
+        "published_at=timezone.now())"
+    )
+    environment = {"PATH": os.environ["PATH"], "CITYNEWS_ENV_FILE": str(installed.environment_file)}
+    created = subprocess.run([*manage, code], env=environment, capture_output=True, text=True, timeout=120)
+    assert created.returncode == 0, created.stdout + created.stderr
+    assert b"Published after the backup" in installed.client.request("GET", "/?before-restore").body
+
+    (restore,) = guide_blocks("restore")
+    assert "BACKUP=/var/backups/citynews/20260101T030000Z\n" in restore
+    restore = restore.replace("/var/backups/citynews/20260101T030000Z", str(written))
+    result = run_block(restore, installed.scratch, installed.shell_environment)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "restore.sh: database and media restored from" in result.stdout + result.stderr
+    assert b"Published after the backup" not in installed.client.request("GET", "/?after-restore").body
 
 
 def test_systemd_accepts_the_installed_units(installed):
