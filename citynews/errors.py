@@ -2,7 +2,8 @@
 
 Everything here renders standalone templates (no request context, so no context processors and no
 database): the 500 page when the database is the thing that failed, the 503 page while it is down,
-and the CSRF failure page.
+the CSRF failure page, and the 502, 503 and 504 pages nginx serves itself while the app cannot
+answer (written to files at deploy time by `manage.py write_error_pages`).
 """
 
 import logging
@@ -16,6 +17,9 @@ from django.template import loader
 from . import metrics
 
 logger = logging.getLogger(__name__)
+
+# The statuses nginx answers by itself when gunicorn is down or too slow (deploy/nginx.conf's error_page).
+PROXY_ERROR_STATUSES = (502, 503, 504)
 
 # What a lost, refused or timed-out database connection raises; programming errors are not in here.
 DATABASE_UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
@@ -43,3 +47,19 @@ def server_error(request):
 def csrf_failure(request, reason=""):
     logger.warning("CSRF verification failed for %s: %s", request.path, reason)
     return render_standalone("403_csrf.html", status=403)
+
+
+def write_proxy_error_pages(directory):
+    """Render the pages nginx serves for PROXY_ERROR_STATUSES into `directory` as <status>.html.
+
+    Rendered with the deployed static files' hashed names, so their stylesheet is the one nginx serves
+    from /static/ while the app is down. Returns the paths written.
+    """
+    pages = {status: loader.render_to_string(f"{status}.html") for status in PROXY_ERROR_STATUSES}
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for status, html in pages.items():
+        path = directory / f"{status}.html"
+        path.write_text(html, encoding="utf-8")
+        written.append(path)
+    return written

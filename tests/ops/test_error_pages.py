@@ -1,9 +1,15 @@
-"""Branded 400, 403, 404, 500 and 503 pages; the 500 and 503 pages render with the database failing."""
+"""Branded 400, 403, 404, 500 and 503 pages; the 500 and 503 pages render with the database failing; the 502,
+503 and 504 pages written for nginx."""
+
+from io import StringIO
 
 import pytest
+from bs4 import BeautifulSoup
 from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
 from django.db import InterfaceError, OperationalError, ProgrammingError
 from django.db.backends.utils import CursorWrapper
+from django.templatetags.static import static
 from django.test import Client
 
 from citynews.errors import server_error
@@ -92,3 +98,34 @@ def test_handler500_turns_a_database_outage_outside_any_view_into_the_503_page(r
     assert heading(outage) == "citynews is briefly unavailable"
     assert bug.status_code == 500
     assert heading(bug) == "Something went wrong on our side"
+
+
+def test_write_error_pages_renders_the_pages_nginx_serves_while_the_app_is_down(
+    db, tmp_path, django_assert_num_queries
+):
+    with django_assert_num_queries(0):
+        call_command("write_error_pages", directory=tmp_path / "errors", stdout=StringIO())
+    headings = {
+        502: "citynews is briefly unavailable",
+        503: "citynews is briefly unavailable",
+        504: "That page took too long to load",
+    }
+    assert sorted(path.name for path in (tmp_path / "errors").iterdir()) == ["502.html", "503.html", "504.html"]
+    for status, heading in headings.items():
+        page = BeautifulSoup((tmp_path / "errors" / f"{status}.html").read_text(), "html.parser")
+        assert page.h1.get_text(strip=True) == heading
+        assert page.find("link", rel="stylesheet")["href"] == static("css/site.css")
+        # nginx serves these files as they are: nothing in them may depend on a request (a CSP nonce).
+        assert page.find("script") is None
+        assert page.find(attrs={"nonce": True}) is None
+
+
+def test_write_error_pages_needs_collectstatic_first_and_writes_nothing_without_it(settings, tmp_path):
+    settings.STATIC_ROOT = tmp_path / "static-root-without-manifest"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    with pytest.raises(CommandError, match="run `manage.py collectstatic` first"):
+        call_command("write_error_pages", stdout=StringIO())
+    assert not (tmp_path / "static-root-without-manifest" / "errors").exists()

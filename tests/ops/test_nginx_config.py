@@ -18,12 +18,13 @@ import os
 import re
 import runpy
 import secrets
-import shutil
 import socket
 import ssl
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -32,22 +33,30 @@ import pytest
 from bs4 import BeautifulSoup
 from django.conf import settings
 from django.utils import timezone
+from django.utils.text import slugify
 
-from .conftest import BASE_DIR, free_port, gunicorn_server, stop
+from .conftest import (
+    BASE_DIR,
+    HOST,
+    LISTEN_HTTP2_DEPRECATED,
+    NginxClient,
+    Ports,
+    free_port,
+    gunicorn_server,
+    listen_on,
+    nginx_mime_types,
+    running_nginx,
+    self_signed_certificate,
+    substitute,
+)
 
 SHIPPED = BASE_DIR / "deploy" / "nginx.conf"
-HOST = "news.example.org"
-NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
-OPENSSL = shutil.which("openssl")
 MB = 1024 * 1024
 DEMO_SLUG = "shenzhen-wins-enabling-technologies-award-scewc-2020"
 MEDIA_HEADERS = {"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'; sandbox"}
-# nginx 1.25.1 and later accept `listen ... http2` with this warning; 1.22 (Debian 12) has no other form.
-LISTEN_HTTP2_DEPRECATED = '"listen ... http2" directive is deprecated'
 
 MAIN_CONFIG = """\
-{user}daemon off;
-worker_processes 1;
+{user}worker_processes 1;
 pid {tmp}/nginx.pid;
 error_log {tmp}/error.log warn;
 events {{ worker_connections 256; }}
@@ -64,97 +73,43 @@ http {{
 """
 
 
-@pytest.fixture(scope="module")
-def nginx():
-    missing = [name for name, path in (("nginx", NGINX), ("openssl", OPENSSL)) if path is None]
-    if not missing:
-        return NGINX
-    reason = f"{' and '.join(missing)} not found: install Debian's nginx-light (and openssl) to test deploy/nginx.conf"
-    if os.environ.get("REQUIRE_NGINX") == "1":
-        pytest.fail(f"REQUIRE_NGINX=1 but {reason}", pytrace=False)
-    print(f"\nSkipping the nginx tests: {reason}")
-    pytest.skip(reason)
+def microcache_seconds():
+    return int(re.search(r"proxy_cache_valid 200 301 404 (\d+)s;", SHIPPED.read_text()).group(1))
 
 
-@dataclass
-class Ports:
-    http: int
-    https: int
-    app: int
-
-    @classmethod
-    def free(cls, app):
-        http = free_port()
-        https = free_port()
-        while https == http:
-            https = free_port()
-        return cls(http, https, app)
-
-
-def substitute(text, replacements):
-    """Replace each shipped value that must be there exactly once; fail if the file no longer has it."""
-    for shipped, replacement in replacements:
-        found = text.count(shipped)
-        if found != 1:
-            pytest.fail(
-                f"deploy/nginx.conf should contain {shipped!r} once, found it {found} times: "
-                "bring tests/ops/test_nginx_config.py up to date with the file",
-                pytrace=False,
-            )
-        text = text.replace(shipped, replacement)
-    return text
-
-
-def site_config(cert, key, srv, ports):
-    """deploy/nginx.conf with this machine's certificate, roots, upstream and ports."""
+def site_config(cert, key, srv, ports, cache, extra=()):
+    """deploy/nginx.conf with this machine's certificate, roots, cache directory, upstream and ports."""
     text = substitute(
         SHIPPED.read_text(),
         [
             ("/etc/letsencrypt/live/news.example.org/fullchain.pem", str(cert)),
             ("/etc/letsencrypt/live/news.example.org/privkey.pem", str(key)),
             ("alias /srv/citynews/staticfiles/;", f"alias {srv}/staticfiles/;"),
+            ("alias /srv/citynews/staticfiles/errors/;", f"alias {srv}/staticfiles/errors/;"),
             ("root /srv/citynews;", f"root {srv};"),
-            ("server 127.0.0.1:8000 ", f"server 127.0.0.1:{ports.app} "),
-            ("listen 80;", f"listen 127.0.0.1:{ports.http};"),
-            ("listen 443 ssl http2;", f"listen 127.0.0.1:{ports.https} ssl http2;"),
-            # A test machine may have no IPv6; the IPv4 listeners above carry the same options.
-            ("listen [::]:80;", ""),
-            ("listen [::]:443 ssl http2;", ""),
+            ("root /var/www/html;", f"root {srv}/webroot;"),
+            ("proxy_cache_path /var/cache/nginx/citynews ", f"proxy_cache_path {cache} "),
+            *listen_on(ports),
+            *extra,
         ],
     )
     directives = "\n".join(line.partition("#")[0] for line in text.splitlines())
-    leftovers = [value for value in ("/srv/", "/etc/letsencrypt", "listen 80", "listen 443") if value in directives]
+    leftovers = [
+        value for value in ("/srv/", "/etc/letsencrypt", "/var/", "listen 80", "listen 443") if value in directives
+    ]
     assert not leftovers, f"deploy/nginx.conf has values this test does not substitute: {leftovers}"
     return text
 
 
-def write_configs(nginx, directory, cert, key, srv, ports):
+def write_configs(nginx, directory, cert, key, srv, ports, extra=()):
     """The site's copy and a main configuration around it in `directory`; returns the main file."""
-    build = subprocess.run([nginx, "-V"], capture_output=True, text=True, timeout=30).stderr
-    conf_path = re.search(r"--conf-path=(\S+)", build)
-    mime_types = Path(conf_path.group(1) if conf_path else "/etc/nginx/nginx.conf").parent / "mime.types"
-    assert mime_types.is_file(), f"nginx's mime.types is not at {mime_types}"
-    site = directory / "citynews.conf"
-    site.write_text(site_config(cert, key, srv, ports))
-    main = directory / "nginx.conf"
+    site = directory / f"citynews-{ports.https}.conf"
+    site.write_text(site_config(cert, key, srv, ports, directory / f"nginx-cache-{ports.https}", extra))
+    main = directory / f"nginx-{ports.https}.conf"
     # As root, nginx would run its workers as nobody, who cannot read the private test directory.
     user = "user root;\n" if os.geteuid() == 0 else ""
-    main.write_text(MAIN_CONFIG.format(user=user, tmp=directory, mime_types=mime_types, site=site))
+    main.write_text(MAIN_CONFIG.format(user=user, tmp=directory, mime_types=nginx_mime_types(nginx), site=site))
     return main
-
-
-def self_signed_certificate(directory):
-    """A certificate for news.example.org and 127.0.0.1 that the test's client trusts."""
-    cert, key = directory / "fullchain.pem", directory / "privkey.pem"
-    subprocess.run(
-        [OPENSSL, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2"]
-        + ["-subj", f"/CN={HOST}", "-addext", f"subjectAltName=DNS:{HOST},IP:127.0.0.1"]
-        + ["-keyout", str(key), "-out", str(cert)],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
-    return cert, key
 
 
 def test_nginx_accepts_the_shipped_configuration(nginx, tmp_path):
@@ -171,38 +126,20 @@ def test_nginx_accepts_the_shipped_configuration(nginx, tmp_path):
 
 
 @dataclass
-class Response:
-    status: int
-    headers: http.client.HTTPMessage
-    body: bytes
-
-
-@dataclass
-class Site:
+class Site(NginxClient):
     """nginx on ports.http and ports.https in front of gunicorn on ports.app, serving the demo story."""
 
-    ports: Ports
-    cert: Path
     srv: Path
     app_access_log: Path
-
-    def connection(self, https=True, timeout=15):
-        if https:
-            context = ssl.create_default_context(cafile=self.cert)
-            return http.client.HTTPSConnection("127.0.0.1", self.ports.https, context=context, timeout=timeout)
-        return http.client.HTTPConnection("127.0.0.1", self.ports.http, timeout=timeout)
-
-    def request(self, method, path, *, https=True, headers=None, body=None, timeout=15):
-        connection = self.connection(https, timeout)
-        try:
-            connection.request(method, path, body=body, headers={"Host": HOST} | (headers or {}))
-            response = connection.getresponse()
-            return Response(response.status, response.msg, response.read())
-        finally:
-            connection.close()
+    environment: dict
 
     def app_saw(self, method, path):
         """Whether gunicorn logged this request, that is, whether nginx passed it on."""
+        return self.app_requests(method, path) > 0
+
+    def app_requests(self, method, path, status=None):
+        """How many times gunicorn logged this request (answered with `status`, if given), once every
+        request sent so far is in its log."""
         # gunicorn logs a request after answering it, and its one worker answers in turn: once a
         # marker request sent now is in the log, every earlier request that reached it is too.
         marker = f"/healthz?marker={secrets.token_hex(8)}"
@@ -211,21 +148,35 @@ class Site:
         while marker not in (log := self.app_access_log.read_text()):
             assert time.monotonic() < deadline, f"gunicorn did not log {marker}"
             time.sleep(0.05)
-        requests = [json.loads(line) for line in log.splitlines() if line.strip()]
-        return any((entry["method"], entry["path"]) == (method, path) for entry in requests)
+        return sum(
+            (logged_method, logged_path) == (method, path) and status in (None, logged_status)
+            for logged_method, logged_path, logged_status in access_log_requests(log)
+        )
+
+    def manage(self, *command):
+        """A manage.py command on the app's own database and settings; returns its output."""
+        return manage(self.environment, *command)
 
 
-def wait_for_ports(process, ports, log):
-    deadline = time.monotonic() + 15
-    for port in ports:
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"nginx did not start:\n{log()}")
-                time.sleep(0.1)
+def access_log_requests(log):
+    """(method, path, status) of each request in gunicorn's access log (one JSON line each, citynews/logs.py)."""
+    for line in log.splitlines():
+        if line.strip():
+            entry = json.loads(line)
+            yield entry["method"], entry["path"], entry["status"]
+
+
+def manage(environment, *command):
+    result = subprocess.run(
+        [sys.executable, "manage.py", *command],
+        cwd=BASE_DIR,
+        env=os.environ | environment,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
 
 
 @pytest.fixture(scope="module")
@@ -247,34 +198,24 @@ def site(nginx, tmp_path_factory):
         "MEDIA_ROOT": str(srv / "media"),
         "STATIC_MANIFEST": "1",
         "GUNICORN_ACCESS_LOG": str(app_access_log),
+        # The app's own page cache on, as in production (gunicorn_server turns it off by default);
+        # manage.py commands below share it, so a publish retires its pages.
+        "PAGE_CACHE_SECONDS": "300",
+        "CACHE_DIR": str(tmp / "cache"),
     }
-    for command in (["migrate", "--no-input", "-v0"], ["collectstatic", "--no-input", "-v0"], ["load_demo"]):
-        result = subprocess.run(
-            [sys.executable, "manage.py", *command],
-            cwd=BASE_DIR,
-            env=os.environ | environment,
-            capture_output=True,
-            text=True,
-            timeout=180,
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
+    for command in (
+        ["migrate", "--no-input", "-v0"],
+        ["collectstatic", "--no-input", "-v0"],
+        ["write_error_pages"],
+        ["load_demo"],
+    ):
+        manage(environment, *command)
 
     with gunicorn_server(tmp, **environment) as app_url:
         ports = Ports.free(app=int(app_url.rsplit(":", 1)[1]))
         main = write_configs(nginx, tmp, cert, key, srv, ports)
-        output = tmp / "nginx-output.log"
-        with open(output, "wb") as out:
-            process = subprocess.Popen([nginx, "-p", str(tmp), "-c", str(main)], stdout=out, stderr=subprocess.STDOUT)
-
-        def log():
-            error_log = tmp / "error.log"
-            return output.read_text() + (error_log.read_text() if error_log.exists() else "")
-
-        try:
-            wait_for_ports(process, [ports.http, ports.https], log)
-            yield Site(ports, cert, srv, app_access_log)
-        finally:
-            stop(process)
+        with running_nginx(nginx, main, tmp, ports):
+            yield Site(ports, cert, srv, app_access_log, environment)
 
 
 @pytest.fixture(scope="module")
@@ -293,6 +234,7 @@ def test_plain_http_is_redirected_to_https_by_nginx(site):
     response = site.request("GET", path, https=False)
     assert response.status == 301
     assert response.headers["Location"] == f"https://{HOST}{path}"
+    assert response.headers["Server"] == "nginx"  # server_tokens off: no version
     assert not site.app_saw("GET", path)
 
 
@@ -301,7 +243,7 @@ def test_https_serves_the_certificate_and_offers_http2(site):
     context.set_alpn_protocols(["h2", "http/1.1"])
     with (
         socket.create_connection(("127.0.0.1", site.ports.https), timeout=10) as raw,
-        context.wrap_socket(raw, server_hostname="127.0.0.1") as tls,
+        context.wrap_socket(raw, server_hostname=HOST) as tls,
     ):
         assert tls.selected_alpn_protocol() == "h2"
         assert tls.version() in {"TLSv1.2", "TLSv1.3"}
@@ -460,3 +402,308 @@ def test_limits_in_the_file_agree_with_the_readme_the_app_and_gunicorn(monkeypat
     read_timeout = int(re.search(r"proxy_read_timeout (\d+)s;", SHIPPED.read_text()).group(1))
     # gunicorn's own timeout is the one that applies, so a slow request gets its error, not nginx's 504.
     assert gunicorn_timeout < read_timeout <= gunicorn_timeout + 10
+
+
+def header_tokens(response, name):
+    """The comma-separated values of every `name` header, lower-cased (Vary may come in several lines)."""
+    return {token.strip().lower() for value in response.headers.get_all(name) or [] for token in value.split(",")}
+
+
+def test_health_checks_answer_over_plain_http_for_load_balancers(site):
+    for path, body in (("/healthz", b"ok"), ("/readyz", b"ready")):
+        response = site.request("GET", path, https=False)
+        assert (response.status, response.body) == (200, body), path
+        assert response.headers["Server"] == "nginx"
+        assert "no-store" in response.headers["Cache-Control"]
+    assert site.app_saw("GET", "/readyz")
+
+
+def test_certbot_renewals_are_answered_over_plain_http_from_the_webroot(site):
+    challenge = site.srv / "webroot" / ".well-known" / "acme-challenge" / "token-123"
+    challenge.parent.mkdir(parents=True, exist_ok=True)
+    challenge.write_text("token-123.thumbprint")
+    response = site.request("GET", "/.well-known/acme-challenge/token-123", https=False)
+    assert (response.status, response.body) == (200, b"token-123.thumbprint")
+    assert not site.app_saw("GET", "/.well-known/acme-challenge/token-123")
+
+
+def test_unknown_hosts_are_dropped_without_an_answer(site):
+    for https in (False, True):
+        # nginx's 444: the connection is closed, no status line, nothing for the app to log.
+        with pytest.raises(http.client.RemoteDisconnected):
+            site.request("GET", "/?unknown-host", https=https, headers={"Host": "scanner.example.com"})
+    # Over TLS, a server name that is not the site's (or none, as for a bare address) is refused at the handshake.
+    for server_name in ("scanner.example.com", "127.0.0.1"):
+        with pytest.raises(ssl.SSLError, match="UNRECOGNIZED_NAME"):
+            site.request("GET", "/?unknown-name", server_name=server_name)
+    assert not site.app_saw("GET", "/?unknown-host")
+    assert not site.app_saw("GET", "/?unknown-name")
+
+
+@pytest.mark.parametrize(
+    "path, content_type",
+    [
+        ("/", "text/html; charset=utf-8"),
+        (f"/2020/11/20/{DEMO_SLUG}/", "text/html; charset=utf-8"),
+        ("/feeds/rss/", "application/rss+xml; charset=utf-8"),
+        ("/feeds/atom/", "application/atom+xml; charset=utf-8"),
+        ("/sitemap.xml", "application/xml"),
+        ("/sitemap-articles.xml", "application/xml"),
+        ("ranking.csv", "text/csv; charset=utf-8"),
+    ],
+)
+def test_pages_feeds_and_sitemaps_are_compressed_with_vary_accept_encoding(site, path, content_type):
+    if path == "ranking.csv":  # the demo ranking's table, linked from its page
+        rankings = BeautifulSoup(site.request("GET", "/rankings/").body, "html.parser")
+        ranking = BeautifulSoup(
+            site.request("GET", rankings.select_one("main a[href^='/rankings/']")["href"]).body, "html.parser"
+        )
+        path = ranking.select_one("a[href$='/csv']")["href"]
+    plain = site.request("GET", path)
+    assert plain.status == 200
+    assert plain.headers["Content-Type"] == content_type
+    assert "Content-Encoding" not in plain.headers
+    # On the uncompressed answer too: a shared cache must not hand it to a client that asked for gzip, or back.
+    assert "accept-encoding" in header_tokens(plain, "Vary")
+
+    compressed = site.request("GET", path, headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert compressed.status == 200
+    assert compressed.headers["Content-Type"] == content_type
+    assert compressed.headers["Content-Encoding"] == "gzip"
+    assert "accept-encoding" in header_tokens(compressed, "Vary")
+    unpacked = gzip.decompress(compressed.body)
+    assert len(compressed.body) < len(unpacked)
+    if content_type.startswith("text/html"):
+        # Each render of a page carries its own CSP nonce: compare what the reader sees.
+        assert BeautifulSoup(unpacked, "html.parser").title == BeautifulSoup(plain.body, "html.parser").title
+    else:
+        assert unpacked == plain.body
+
+
+def cache_status(response):
+    return response.headers["X-Cache-Status"]
+
+
+def fresh_path(base="/sections/"):
+    """A page address nobody has asked for yet, so the microcache holds nothing for it."""
+    return f"{base}?reader={secrets.token_hex(6)}"
+
+
+def test_a_repeated_anonymous_request_is_answered_by_nginx_from_the_microcache(site):
+    path = fresh_path()
+    first = site.request("GET", path)
+    second = site.request("GET", path, headers={"Cookie": "theme=dark; _ga=GA1.2.3"})  # not a session
+    assert (first.status, cache_status(first)) == (200, "MISS")
+    assert (second.status, cache_status(second)) == (200, "HIT")
+    assert second.body == first.body
+    assert site.app_requests("GET", path) == 1
+
+
+def test_a_burst_of_readers_of_an_uncached_page_reaches_the_app_once(site):
+    path = fresh_path()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        responses = list(pool.map(lambda _: site.request("GET", path), range(8)))
+    assert [response.status for response in responses] == [200] * 8
+    assert len({response.body for response in responses}) == 1
+    # proxy_cache_lock: the first miss goes to the app, the others wait for its answer.
+    assert site.app_requests("GET", path) == 1
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Cookie": "sessionid=0123456789abcdef"},
+        {"Cookie": f"csrftoken={'a' * 32}"},
+        {"Cookie": "theme=dark; sessionid=0123456789abcdef"},
+        {"Authorization": "Basic ZWRpdG9yOnNlY3JldA=="},
+    ],
+)
+def test_a_request_with_a_session_or_csrf_cookie_bypasses_the_microcache(site, headers):
+    assert settings.SESSION_COOKIE_NAME == "sessionid" and settings.CSRF_COOKIE_NAME == "csrftoken"
+    path = fresh_path()
+    editor = site.request("GET", path, headers=headers)
+    reader = site.request("GET", path)
+    editor_again = site.request("GET", path, headers=headers)
+    assert cache_status(editor) == "BYPASS"
+    assert cache_status(reader) == "MISS"  # the editor's response was not stored
+    assert cache_status(editor_again) == "BYPASS"  # nor is the reader's copy served to an editor
+    assert site.app_requests("GET", path) == 3
+
+
+def test_responses_marked_private_or_no_store_are_never_stored(site):
+    path = fresh_path("/healthz")  # never_cache: private, no-store, no-cache
+    first = site.request("GET", path)
+    second = site.request("GET", path)
+    assert "private" in first.headers["Cache-Control"]
+    assert [cache_status(first), cache_status(second)] == ["MISS", "MISS"]
+    assert site.app_requests("GET", path) == 2
+
+
+def test_the_admin_is_never_cached(site):
+    responses = [site.request("GET", "/admin/login/") for _ in range(2)]
+    assert [(response.status, cache_status(response)) for response in responses] == [(200, "BYPASS")] * 2
+    assert all(response.headers["Set-Cookie"].startswith("csrftoken=") for response in responses)
+
+
+def staff_session(site):
+    """A signed-in superuser's session cookie value, made in the app's own database."""
+    code = (
+        "import secrets; from django.contrib.auth.models import User; from django.test import Client; "
+        "user = User.objects.create_superuser(f'editor-{secrets.token_hex(4)}', password=None); "
+        "client = Client(); client.force_login(user); print(client.cookies['sessionid'].value)"
+    )
+    return site.manage("shell", "-c", code).splitlines()[-1]
+
+
+def create_story(site, title, status, published_at="None"):
+    code = (
+        "from django.utils import timezone; from datetime import timedelta; from articles.models import Article; "
+        f"article = Article.objects.create(title={title!r}, slug={slugify(title)!r}, standfirst='Standfirst.', "
+        f"body='<p>Body.</p>', source_name='Shenzhen Daily', status={status!r}, published_at={published_at}); "
+        "print(article.pk, article.get_absolute_url())"
+    )
+    pk, url = site.manage("shell", "-c", code).splitlines()[-1].split()
+    return pk, url
+
+
+def test_a_preview_is_never_cached(site):
+    title = f"Draft for the preview {secrets.token_hex(4)}"
+    pk, _ = create_story(site, title, "draft")
+    scheduled_title = f"Scheduled for tomorrow {secrets.token_hex(4)}"
+    _, scheduled_url = create_story(site, scheduled_title, "published", "timezone.now() + timedelta(days=1)")
+    editor = {"Cookie": f"sessionid={staff_session(site)}"}
+    for url, shown in ((f"/preview/{pk}/", title), (scheduled_url, scheduled_title)):
+        preview = site.request("GET", url, headers=editor)
+        assert preview.status == 200, url
+        assert BeautifulSoup(preview.body, "html.parser").h1.get_text(strip=True) == shown
+        assert cache_status(preview) == "BYPASS"
+        assert "no-store" in preview.headers["Cache-Control"]
+        # A reader asking for the same address right after gets the app's 404, not the editor's page.
+        reader = site.request("GET", url)
+        assert reader.status == 404, url
+        assert shown.encode() not in reader.body
+        assert cache_status(reader) != "HIT"
+
+
+def test_a_publish_shows_once_the_microcache_seconds_have_passed(site):
+    title = f"Published through the microcache {secrets.token_hex(4)}"
+    pk, _ = create_story(site, title, "draft")
+    path = "/?page=1"
+    assert title.encode() not in site.request("GET", path).body  # now in the microcache
+    site.manage("shell", "-c", f"from articles.models import Article; Article.objects.filter(pk={pk}).publish()")
+    published = time.monotonic()
+
+    right_after = site.request("GET", path)
+    assert time.monotonic() - published < microcache_seconds()
+    assert cache_status(right_after) == "HIT"
+    assert title.encode() not in right_after.body
+
+    statuses = []
+    while title.encode() not in (response := site.request("GET", path)).body:
+        statuses.append(cache_status(response))
+        assert time.monotonic() - published < microcache_seconds() + 5, f"not shown yet: {statuses}"
+        time.sleep(0.2)
+    # Readers kept getting the old page until it expired, then one stale answer while nginx refreshed it.
+    assert set(statuses) <= {"HIT", "STALE", "UPDATING"}
+    assert {"STALE", "UPDATING"} & set(statuses)
+
+
+def test_an_expired_page_is_revalidated_by_etag_in_the_background(site):
+    path = fresh_path()
+    first = site.request("GET", path)
+    assert cache_status(first) == "MISS"
+    assert first.headers["ETag"]
+    # nginx counts the seconds of proxy_cache_valid in whole seconds of its clock: a page lives 5 to 6.
+    time.sleep(microcache_seconds() + 1.5)
+    stale = site.request("GET", path)
+    assert cache_status(stale) in {"STALE", "UPDATING"}
+    assert stale.body == first.body
+    # nginx asked the app with If-None-Match, and the app answered that nothing changed.
+    deadline = time.monotonic() + 5
+    while not site.app_requests("GET", path, status=304):
+        assert time.monotonic() < deadline, "nginx did not revalidate the expired page"
+        time.sleep(0.2)
+    refreshed = site.request("GET", path)
+    assert cache_status(refreshed) == "HIT"
+    assert refreshed.body == first.body
+
+
+@contextmanager
+def nginx_in_front_of(nginx, site, tmp_path, app_port, extra=()):
+    """Another nginx with the shipped file, the site's static root, and its upstream at `app_port`."""
+    cert, key = self_signed_certificate(tmp_path)
+    ports = Ports.free(app=app_port)
+    main = write_configs(nginx, tmp_path, cert, key, site.srv, ports, extra)
+    with running_nginx(nginx, main, tmp_path, ports):
+        yield NginxClient(ports, cert)
+
+
+def assert_branded_error_page(client, site, response, status, heading):
+    assert response.status == status
+    assert response.headers["Content-Type"] == "text/html"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Retry-After"] == "30"
+    assert response.headers["Server"] == "nginx"
+    # The page write_error_pages rendered from templates/<status>.html, as it is.
+    assert response.body == (site.srv / "staticfiles" / "errors" / f"{status}.html").read_bytes()
+    page = BeautifulSoup(response.body, "html.parser")
+    assert page.h1.get_text(strip=True) == heading
+    stylesheet = client.request("GET", page.find("link", rel="stylesheet")["href"])
+    assert (stylesheet.status, stylesheet.headers["Content-Type"]) == (200, "text/css")
+
+
+def test_nginx_answers_with_our_502_page_while_the_app_is_down(nginx, site, tmp_path):
+    with nginx_in_front_of(nginx, site, tmp_path, app_port=free_port()) as client:
+        response = client.request("GET", "/some/story/")
+        assert_branded_error_page(client, site, response, 502, "citynews is briefly unavailable")
+
+
+def test_nginx_answers_with_our_504_page_when_the_app_is_too_slow(nginx, site, tmp_path):
+    # A listener that accepts connections and never answers: a gunicorn whose workers are all stuck.
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)
+        extra = [("proxy_read_timeout 35s;", "proxy_read_timeout 1s;")]
+        with nginx_in_front_of(nginx, site, tmp_path, silent.getsockname()[1], extra) as client:
+            response = client.request("GET", "/some/story/")
+            assert_branded_error_page(client, site, response, 504, "That page took too long to load")
+
+
+def test_the_error_pages_exist_for_every_status_nginx_maps(site):
+    mapped = re.findall(r"error_page (\d+) /citynews-errors/(\d+)\.html;", SHIPPED.read_text())
+    assert sorted(status for status, _ in mapped) == ["502", "503", "504"]
+    for status, name in mapped:
+        assert status == name
+        page = BeautifulSoup((site.srv / "staticfiles" / "errors" / f"{name}.html").read_bytes(), "html.parser")
+        assert page.find("link", rel="stylesheet")["href"].startswith("/static/css/site.")
+
+
+def test_while_the_app_is_down_readers_get_the_microcache_s_last_copy(nginx, site, tmp_path):
+    app = ExitStack()
+    app_url = app.enter_context(gunicorn_server(tmp_path, **(site.environment | {"GUNICORN_ACCESS_LOG": "-"})))
+    with app, nginx_in_front_of(nginx, site, tmp_path, int(app_url.rsplit(":", 1)[1])) as client:
+        path = fresh_path()
+        cached = client.request("GET", path)
+        assert (cached.status, cache_status(cached)) == (200, "MISS")
+        app.close()  # gunicorn stops
+        time.sleep(microcache_seconds() + 1.5)
+        while_down = client.request("GET", path)
+        assert (while_down.status, cache_status(while_down)) == (200, "STALE")
+        assert while_down.body == cached.body
+        # A page nginx does not hold gets our 502 page.
+        assert client.request("GET", fresh_path()).status == 502
+
+
+def test_the_apps_own_503_passes_through_nginx_as_the_app_sends_it(nginx, site, tmp_path):
+    # An app whose database cannot be opened answers its own 503 page (citynews.middleware).
+    unreachable = {"DATABASE_URL": f"sqlite:///{tmp_path}/no-such-directory/site.sqlite3"}
+    unreachable |= {"DATABASE_UNAVAILABLE_RETRY_AFTER": "17", "GUNICORN_ACCESS_LOG": "-"}
+    with (
+        gunicorn_server(tmp_path, **(site.environment | unreachable)) as app_url,
+        nginx_in_front_of(nginx, site, tmp_path, int(app_url.rsplit(":", 1)[1])) as client,
+    ):
+        response = client.request("GET", fresh_path())
+    assert response.status == 503
+    assert response.headers["Retry-After"] == "17"  # the app's, not nginx's 30
+    assert response.headers["X-Frame-Options"] == "DENY"  # the app's security headers came with it
+    assert BeautifulSoup(response.body, "html.parser").h1.get_text(strip=True) == "citynews is briefly unavailable"
