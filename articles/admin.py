@@ -17,6 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from taggit.models import Tag
 
 from citynews.admin_guards import BoundedInlineMixin, CheckedAutocompleteMixin, CheckedSelectionMixin
+from citynews.text import validate_single_line
 
 from .images import inspect_upload
 from .models import Article, Photo, Section
@@ -137,6 +138,8 @@ class ArticleAdminForm(forms.ModelForm):
         longest = Tag._meta.get_field("name").max_length
         if any(len(tag) > longest for tag in tags):
             raise ValidationError(f"A tag can have at most {longest} characters.", code="tag_too_long")
+        for tag in tags:
+            validate_single_line(tag)
         if len(tags) > MAX_TAGS_PER_ARTICLE:
             raise ValidationError(f"An article can have at most {MAX_TAGS_PER_ARTICLE} tags.", code="too_many_tags")
         return tags

@@ -25,6 +25,8 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
+from citynews.text import plain_text_constraints, validate_multi_line, validate_single_line
+
 from . import images
 from .html import sanitize_html
 from .signals import remove_photo_files
@@ -36,13 +38,14 @@ ARTICLE_BODY_MAX_CHARS = 1_000_000
 
 
 class Section(models.Model):
-    name = models.CharField(max_length=80, unique=True)
+    name = models.CharField(max_length=80, unique=True, validators=[validate_single_line])
     slug = models.SlugField(max_length=80, unique=True, allow_unicode=True)
-    description = models.TextField(max_length=2000, blank=True)
+    description = models.TextField(max_length=2000, blank=True, validators=[validate_multi_line])
     position = models.PositiveSmallIntegerField(default=0, help_text="Order in the site navigation.")
 
     class Meta:
         ordering = ["position", "name"]
+        constraints = plain_text_constraints("section", single_line=["name"], multi_line=["description"])
 
     def __str__(self):
         return self.name
@@ -177,7 +180,7 @@ class Article(models.Model):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
 
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_single_line])
     slug = models.SlugField(
         max_length=200,
         unique=True,
@@ -185,7 +188,10 @@ class Article(models.Model):
         help_text="The last part of the article's address. Letters in any script, digits and hyphens.",
     )
     standfirst = models.TextField(
-        max_length=600, blank=True, help_text="One or two sentences under the headline, also used in lists."
+        max_length=600,
+        blank=True,
+        help_text="One or two sentences under the headline, also used in lists.",
+        validators=[validate_multi_line],
     )
     body = ProseEditorField(
         config={
@@ -215,14 +221,19 @@ class Article(models.Model):
         blank=True,
         validators=[MaxLengthValidator(ARTICLE_BODY_MAX_CHARS)],
     )
-    source_name = models.CharField(max_length=120, blank=True, help_text='Shown as "From: …", e.g. Shenzhen Daily.')
+    source_name = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text='Shown as "From: …", e.g. Shenzhen Daily.',
+        validators=[validate_single_line],
+    )
     source_url = models.URLField(max_length=500, blank=True)
     source_updated_at = models.DateTimeField(
         null=True,
         blank=True,
         help_text="When the source last updated the story, so editors can judge how fresh it is.",
     )
-    byline = models.CharField(max_length=120, blank=True)
+    byline = models.CharField(max_length=120, blank=True, validators=[validate_single_line])
     section = models.ForeignKey(Section, on_delete=models.PROTECT, null=True, blank=True, related_name="articles")
     tags = TaggableManager(blank=True)
     cities = models.ManyToManyField("awards.City", blank=True, related_name="articles")
@@ -262,6 +273,9 @@ class Article(models.Model):
                 violation_error_message="A published article needs a publication time.",
             ),
             models.CheckConstraint(condition=Q(status__in=["draft", "published"]), name="article_status_valid"),
+            *plain_text_constraints(
+                "article", single_line=["title", "source_name", "byline"], multi_line=["standfirst"]
+            ),
         ]
 
     # What readers see of a story; a save that changes none of these is not news to a crawler.
@@ -404,10 +418,12 @@ class Photo(models.Model):
     renditions = models.JSONField(default=list, editable=False)
     file_size = models.PositiveIntegerField(default=0, editable=False, help_text="Bytes of the stored image.")
     alt_text = models.CharField(
-        max_length=250, help_text="What the photo shows, for readers who cannot see it. Required."
+        max_length=250,
+        help_text="What the photo shows, for readers who cannot see it. Required.",
+        validators=[validate_single_line],
     )
-    caption = models.CharField(max_length=400, blank=True)
-    credit = models.CharField(max_length=120, blank=True)
+    caption = models.CharField(max_length=400, blank=True, validators=[validate_single_line])
+    credit = models.CharField(max_length=120, blank=True, validators=[validate_single_line])
     taken_on = models.DateField(null=True, blank=True)
     is_lead = models.BooleanField("lead photo", default=False)
     position = models.PositiveSmallIntegerField(default=0)
@@ -423,6 +439,7 @@ class Photo(models.Model):
                 violation_error_message="An article can have only one lead photo.",
             ),
             models.CheckConstraint(condition=~Q(alt_text=""), name="photo_alt_text_required"),
+            *plain_text_constraints("photo", single_line=["alt_text", "caption", "credit"]),
         ]
 
     def __str__(self):
