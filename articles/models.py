@@ -449,23 +449,43 @@ class Photo(models.Model):
         if not self.alt_text.strip():
             raise ValidationError({"alt_text": "Describe the photo for readers who cannot see it."})
 
+    def clean_fields(self, exclude=None):
+        """The field checks, then a new upload is processed in memory: what cannot be is a form error."""
+        errors = {}
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if "image" not in errors and "image" not in (exclude or ()) and self.image and not self.image._committed:
+            try:
+                self._prepared = (self.image.file, images.prepare(self.image.file))
+            except ValidationError as error:
+                errors["image"] = error.error_list
+        if errors:
+            raise ValidationError(errors)
+
     def save(self, *args, **kwargs):
         if not self.image or self.image._committed:
             return super().save(*args, **kwargs)
         using = kwargs.get("using") or router.db_for_write(Photo, instance=self)
         upload = self.image.file
+        prepared_for, prepared = self.__dict__.pop("_prepared", (None, None))
+        if prepared_for is not upload:
+            prepared = images.prepare(upload)
         try:
             # The files are written before the row that names them: they stay only if it is committed.
             with kept_if_committed(self.image.storage, using) as written:
                 replaced = Photo.objects.using(using).filter(pk=self.pk).first() if self.pk else None
-                clean = images.normalise(upload)
-                self.image.save(images.stored_name(clean.extension), clean.content, save=False)
-                written.append(self.image.name)
-                self.width, self.height = clean.width, clean.height
-                self.renditions = images.make_renditions(self.image.storage, self.image.name)
-                written.extend(rendition["name"] for rendition in self.renditions)
+                try:
+                    name = self.image.field.generate_filename(self, images.stored_name(prepared.clean.extension))
+                    name, self.renditions = images.store(self.image.storage, name, prepared, written)
+                except OSError as error:
+                    raise images.PhotoNotStored(upload.name, error) from error
+                self.image.name = name
+                self.image._committed = True
+                self.width, self.height = prepared.clean.width, prepared.clean.height
                 # Stored now so feeds can give the enclosure's length without touching the disk.
-                self.file_size = self.image.size
+                self.file_size = prepared.clean.content.size
                 if replaced is not None:
                     # The new image takes the old one's place: its files go once the save is committed.
                     remove_photo_files(Photo, replaced, using=using)

@@ -325,6 +325,11 @@ def import_summary(result):
         parts.append(f"{result.removed} removed")
     if result.kept:
         parts.append(f"{result.kept} not in the file kept")
+    if result.cleaned_lines:
+        lines = ", ".join(map(str, result.cleaned_lines))
+        parts.append(
+            f"invisible control characters removed on line{'s' if len(result.cleaned_lines) > 1 else ''} {lines}"
+        )
     return ", ".join(parts)
 
 
