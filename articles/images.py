@@ -34,7 +34,7 @@ class CleanImage:
     width: int
     height: int
     extension: str
-    image: Image.Image  # the normalised picture, for the renditions
+    image: Image.Image | None  # the normalised picture, for the renditions
 
 
 def inspect_upload(upload):
@@ -172,7 +172,10 @@ def prepare(upload):
     """
     try:
         clean = normalise(upload)
-        return PreparedPhoto(clean, encode_renditions(clean.image))
+        renditions = encode_renditions(clean.image)
+        # Only the encoded files wait for the save: the decoded picture (up to PHOTO_MAX_PIXELS × 4 bytes) goes now.
+        clean.image = None
+        return PreparedPhoto(clean, renditions)
     except Exception:
         logger.exception("Could not process the photo %r", getattr(upload, "name", None))
         raise ValidationError(

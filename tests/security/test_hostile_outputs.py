@@ -290,8 +290,22 @@ def test_rows_saved_before_the_rule_give_well_formed_outputs(world, rows_from_be
     assert world.article.__class__.objects.filter(title__contains="\x0b").exists()
     response = fetch(Client(raise_request_exception=False), world, name, arguments)
     _, texts = read_output(response)  # an XML output that does not parse fails here
-    if response["Content-Type"].split(";")[0].endswith("xml"):
+    kind = response["Content-Type"].split(";")[0]
+    if kind.endswith("xml"):
         assert not any(character in text for text in texts for character in CONTROLS)
+    if kind == "text/html":
+        page = BeautifulSoup(response.content, "html5lib", from_encoding=response.charset)
+        for script in page.select('script[type="application/ld+json"]'):
+            strings = json_strings(json.loads(script.string))
+            assert strings and not any(character in text for text in strings for character in CONTROLS)
+
+
+def json_strings(value):
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in json_strings(item)]
+    if isinstance(value, list):
+        return [text for item in value for text in json_strings(item)]
+    return [value] if isinstance(value, str) else []
 
 
 # Our own models; the tags' model belongs to django-taggit, and the article form checks tag names (below).
