@@ -17,8 +17,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from taggit.models import Tag
 
 from citynews.admin_guards import BoundedInlineMixin, CheckedAutocompleteMixin, CheckedSelectionMixin
+from citynews.text import validate_single_line
 
-from .images import inspect_upload
+from .images import PhotoNotStored, inspect_upload
 from .models import Article, Photo, Section
 
 
@@ -32,7 +33,14 @@ def may_edit(request, article):
 
 
 class PhotoUploadField(forms.ImageField):
-    """Our own checks run before Django's, so the editor reads why a file was refused."""
+    """Our own checks run before Django's, so the editor reads why a file was refused.
+
+    The upload's own name is never stored (images.stored_name), so it may be as long as the editor's
+    computer allows, in any script: the model field's length applies to the stored name alone.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **(kwargs | {"max_length": None}))
 
     def to_python(self, data):
         upload = forms.FileField.to_python(self, data)
@@ -137,6 +145,8 @@ class ArticleAdminForm(forms.ModelForm):
         longest = Tag._meta.get_field("name").max_length
         if any(len(tag) > longest for tag in tags):
             raise ValidationError(f"A tag can have at most {longest} characters.", code="tag_too_long")
+        for tag in tags:
+            validate_single_line(tag)
         if len(tags) > MAX_TAGS_PER_ARTICLE:
             raise ValidationError(f"An article can have at most {MAX_TAGS_PER_ARTICLE} tags.", code="too_many_tags")
         return tags
@@ -224,6 +234,28 @@ class ArticleAdmin(CheckedAutocompleteMixin, CheckedSelectionMixin, SimpleHistor
 
     def has_delete_permission(self, request, obj=None):
         return may_edit(request, obj) and super().has_delete_permission(request, obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except PhotoNotStored as failure:
+            # The whole save was rolled back (the admin's transaction) and its files removed: the editor
+            # gets the form again, with what they typed and why nothing was saved.
+            request.photo_not_stored = failure
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        failure = getattr(request, "photo_not_stored", None)
+        if failure is None:
+            return form
+
+        class NotStoredForm(form):
+            def clean(self):
+                super().clean()
+                raise ValidationError(str(failure), code="photo_not_stored")
+
+        return NotStoredForm
 
     def save_model(self, request, obj, form, change):
         if not self.has_publish_permission(request):

@@ -3,6 +3,13 @@ RSS 2.0 and Atom feeds of live stories: the whole site, one section, one tag, on
 
 Items carry the full sanitised body (``content:encoded`` in RSS, ``<content>``
 in Atom), the lead photo as an enclosure and the publication time.
+
+Feed readers render an item's description (RSS ``<description>``, Atom
+``<summary type="html">``) and an RSS channel's description as HTML, while the
+story's standfirst, or the text taken from its body, is plain text: the feed
+writers below escape those fields as HTML once before the XML writer escapes
+them again, and drop from every field what XML 1.0 cannot carry
+(``citynews.text``).
 """
 
 from django.conf import settings
@@ -14,13 +21,46 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from taggit.models import Tag
 
 from awards.models import City
+from citynews.text import as_html, xml_text
 
 from .models import Article, Section
 
 FEED_SIZE = 20
 
 
-class FullContentRssFeed(Rss201rev2Feed):
+def _xml_safe(value):
+    if isinstance(value, list | tuple):
+        return type(value)(_xml_safe(part) for part in value)
+    return xml_text(value)
+
+
+class PlainTextRule:
+    """A feed writer that applies the text rule to whatever the feed hands it.
+
+    ``html_feed_fields`` and ``html_item_fields`` are the fields its format declares to be HTML:
+    plain text goes into them escaped. The item's ``content`` is the sanitised body, HTML already.
+    """
+
+    html_feed_fields = ()
+    html_item_fields = ("description",)
+
+    @staticmethod
+    def _apply(fields, html_fields):
+        return {
+            name: as_html(value) if name in html_fields and isinstance(value, str) else _xml_safe(value)
+            for name, value in fields.items()
+        }
+
+    def __init__(self, **fields):
+        super().__init__(**self._apply(fields, self.html_feed_fields))
+
+    def add_item(self, **fields):
+        super().add_item(**self._apply(fields, self.html_item_fields))
+
+
+class FullContentRssFeed(PlainTextRule, Rss201rev2Feed):
+    html_feed_fields = ("description",)
+
     def rss_attributes(self):
         return {**super().rss_attributes(), "xmlns:content": "http://purl.org/rss/1.0/modules/content/"}
 
@@ -30,7 +70,8 @@ class FullContentRssFeed(Rss201rev2Feed):
             handler.addQuickElement("content:encoded", item["content"])
 
 
-class FullContentAtomFeed(Atom1Feed):
+class FullContentAtomFeed(PlainTextRule, Atom1Feed):
+    # The subtitle and titles are Atom text constructs; the summary is declared type="html".
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
         if item.get("content"):

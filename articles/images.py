@@ -6,8 +6,11 @@ request: pages read the stored rendition list and dimensions from the row.
 """
 
 import io
+import logging
+import math
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,8 +18,14 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .uncommitted_files import remove_files
+
+logger = logging.getLogger(__name__)
+
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+# libwebp's limit on either side of a picture; renditions are scaled to fit it.
+WEBP_MAX_SIDE = 16383
 
 
 @dataclass
@@ -25,6 +34,7 @@ class CleanImage:
     width: int
     height: int
     extension: str
+    image: Image.Image | None  # the normalised picture, for the renditions
 
 
 def inspect_upload(upload):
@@ -81,12 +91,13 @@ def normalise(upload):
     upload.seek(0)
     with Image.open(upload, formats=ALLOWED_FORMATS) as original:
         source_format = original.format
-        original.seek(0)  # first frame of an animated GIF
+        original.seek(0)  # first frame of an animated GIF (and the main picture of a multi-picture JPEG)
         image = ImageOps.exif_transpose(original)
         # Saving a new image without exif/icc/pnginfo arguments writes no metadata at all.
         image = image.copy()
         image.info = {}
-    if source_format == "JPEG":
+    # A camera's multi-picture file (MPO: a JPEG with a second, preview or depth picture) is the JPEG it starts with.
+    if source_format in ("JPEG", "MPO"):
         image = image.convert("RGB")
         data = _encode(image, "JPEG", quality=86, optimize=True, progressive=True)
         extension = "jpg"
@@ -99,7 +110,7 @@ def normalise(upload):
             image = image.convert("RGBA")
         data = _encode(image, "PNG", optimize=True)
         extension = "png"
-    return CleanImage(ContentFile(data), image.width, image.height, extension)
+    return CleanImage(ContentFile(data), image.width, image.height, extension, image)
 
 
 def stored_name(extension):
@@ -107,24 +118,115 @@ def stored_name(extension):
     return f"{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
 
 
-def make_renditions(storage, name, widths=None):
-    """Write WebP renditions of the stored image ``name``; return [{"width", "height", "name"}]."""
+def rendition_sizes(width, height, widths=None):
+    """The (width, height) of each rendition of a ``width``×``height`` photo, smallest first.
+
+    Every one keeps the photo's proportions, and none has a side beyond what WebP can hold: the largest is the
+    photo itself, or the photo scaled down to fit WebP's limit on either side (a 20,000-pixel panorama, a
+    tall strip), so the rendition list always ends with the sharpest picture a WebP can carry.
+    """
     widths = widths or settings.PHOTO_RENDITION_WIDTHS
-    with storage.open(name) as stored, Image.open(stored) as image:
-        image.load()
-        source = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB")
+    scale = min(1, WEBP_MAX_SIDE / width, WEBP_MAX_SIDE / height)
+    largest = min(WEBP_MAX_SIDE, max(1, math.floor(width * scale)))
+    sizes = []
+    for target in sorted({w for w in widths if w < largest} | {largest}):
+        sizes.append((target, min(WEBP_MAX_SIDE, max(1, round(height * target / width)))))
+    return sizes
+
+
+def encode_renditions(image, widths=None):
+    """WebP renditions of a normalised PIL ``image``: [(width, height, bytes)], smallest first. Nothing is written."""
+    source = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB")
+    encoded = []
+    for width, height in rendition_sizes(source.width, source.height, widths):
+        resized = source if (width, height) == source.size else source.resize((width, height), Image.LANCZOS)
+        encoded.append((width, height, _encode(resized, "WEBP", quality=80)))
+    return encoded
+
+
+class PhotoNotStored(Exception):
+    """Writing a photo's files failed (a full disk, a storage that is down): nothing of the save was kept."""
+
+    def __init__(self, file_name, error):
+        self.file_name = Path(file_name or "the photo").name
+        self.reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
+        super().__init__(
+            f"“{self.file_name}” could not be stored ({self.reason}), so nothing was saved. "
+            "Choose the photos again and save; if it happens again, tell the web team."
+        )
+
+
+@dataclass
+class PreparedPhoto:
+    """An upload turned into everything a photo stores, still in memory: the files are written by ``store``."""
+
+    clean: CleanImage
+    renditions: list  # [(width, height, WebP bytes)]
+
+
+def prepare(upload):
+    """Normalise an inspected upload and encode its renditions; a failure names the file, as a form error.
+
+    Runs while the form is validated, before anything is written: a photo that cannot be processed is a
+    message to the editor, never a server error or a half-saved story.
+    """
+    try:
+        clean = normalise(upload)
+        renditions = encode_renditions(clean.image)
+        # Only the encoded files wait for the save: the decoded picture (up to PHOTO_MAX_PIXELS × 4 bytes) goes now.
+        clean.image = None
+        return PreparedPhoto(clean, renditions)
+    except Exception:
+        logger.exception("Could not process the photo %r", getattr(upload, "name", None))
+        raise ValidationError(
+            "“%(name)s” could not be processed into the sizes pages show; nothing was saved. "
+            "Try saving the picture again as JPEG or PNG, or send it to the web team.",
+            code="processing_failed",
+            params={"name": Path(getattr(upload, "name", "") or "the photo").name},
+        ) from None
+
+
+def write_file(storage, name, content, written):
+    """Save ``content`` as ``name`` and note the name in ``written``; a failed write leaves no partial file.
+
+    The storage itself does not clean up after a write that fails part-way (a full disk): the partly
+    written file, even a 0-byte one, is removed here before the error goes on.
+    """
+    try:
+        saved = storage.save(name, content)
+    except BaseException:
+        remove_files(storage, [name])
+        raise
+    written.append(saved)
+    return saved
+
+
+def store(storage, name, prepared, written):
+    """Write a prepared photo as ``name``, and its renditions; return (stored name, rendition list for the row).
+
+    Every name written is appended to ``written`` at once, so the caller can remove them all if anything fails.
+    """
+    name = write_file(storage, name, prepared.clean.content, written)
     stem = name.rsplit(".", 1)[0]
     renditions = []
-    targets = [w for w in widths if w < source.width] + [source.width]
+    for width, height, data in prepared.renditions:
+        rendition_name = write_file(storage, f"{stem}-{width}w.webp", ContentFile(data), written)
+        renditions.append({"width": width, "height": height, "name": rendition_name})
+    return name, renditions
+
+
+def make_renditions(storage, name, widths=None):
+    """Write WebP renditions of the stored image ``name``; return [{"width", "height", "name"}]."""
+    with storage.open(name) as stored, Image.open(stored) as image:
+        image.load()
+        encoded = encode_renditions(image, widths)
+    stem = name.rsplit(".", 1)[0]
+    written = []
     try:
-        for width in sorted(set(targets)):
-            height = max(1, round(source.height * width / source.width))
-            resized = source if width == source.width else source.resize((width, height), Image.LANCZOS)
-            rendition_name = storage.save(f"{stem}-{width}w.webp", ContentFile(_encode(resized, "WEBP", quality=80)))
-            renditions.append({"width": width, "height": height, "name": rendition_name})
+        for width, _height, data in encoded:
+            write_file(storage, f"{stem}-{width}w.webp", ContentFile(data), written)
     except BaseException:
         # A full disk halfway through: the caller never learns these names, so they go now.
-        for rendition in renditions:
-            storage.delete(rendition["name"])
+        remove_files(storage, written)
         raise
-    return renditions
+    return [{"width": w, "height": h, "name": saved} for (w, h, _data), saved in zip(encoded, written, strict=True)]

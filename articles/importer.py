@@ -37,7 +37,9 @@ from django.db import transaction
 from django.utils.html import format_html
 from django.utils.text import Truncator, slugify
 
-from .images import inspect_upload
+from citynews.text import SINGLE_LINE_FORBIDDEN, describe, without_control_characters
+
+from .images import PhotoNotStored, inspect_upload
 from .models import Article, Photo
 
 MAX_STORY_BYTES = 1_000_000
@@ -55,7 +57,6 @@ UPDATED_LINE = re.compile(r"Updated\s*[:：]\s*(?P<value>.*)", re.IGNORECASE)
 UPDATED_VALUE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
 IMAGE_LINE = re.compile(r"\S.{0,250}\.(?:png|jpe?g|gif|webp)", re.IGNORECASE)
 END_MARK = re.compile(r"[-–—\s]+")
-CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
@@ -83,6 +84,8 @@ class ParsedStory:
     source_name: str
     updated_at: datetime
     blocks: tuple[Paragraph | StoryImage, ...]
+    # What the import changed in the text on its way in, for the report ("line 6: removed U+000B").
+    notes: tuple[str, ...] = ()
 
     @property
     def paragraphs(self):
@@ -233,18 +236,19 @@ def _parse_body(lines, first_index):
 def parse_story(source, source_tz):
     """Parse a story (``bytes`` in UTF-8, or ``str``); times in ``source_tz`` come back in UTC."""
     text = decode_story(source) if isinstance(source, bytes) else source.removeprefix("\ufeff")
-    control = CONTROL_CHARACTER.search(text)
-    if control:
-        line = text.count("\n", 0, control.start()) + 1
-        raise MalformedStory(
-            f"line {line}: control character U+{ord(control.group()):04X}; this does not look like a text file"
-        )
-    lines = [line.strip() for line in LINE_BREAK.split(text)]
+    lines, notes = [], []
+    for number, line in enumerate(LINE_BREAK.split(text), start=1):
+        # Scraped pages carry stray control characters (a vertical tab from a word processor): the text
+        # rule drops them, and the report says where, so an editor can check the line.
+        removed = dict.fromkeys(SINGLE_LINE_FORBIDDEN.findall(line))
+        if removed:
+            notes.append(f"line {number}: removed the invisible character {', '.join(map(describe, removed))}")
+        lines.append(without_control_characters(line, multi_line=False).strip())
     site, title, source_name, updated_at, body_index = _parse_header(lines, source_tz)
     blocks = _parse_body(lines, body_index)
     if not any(isinstance(block, Paragraph) for block in blocks):
         raise MalformedStory(f'line {body_index + 1} onwards: no body paragraphs after the "Updated:" line')
-    return ParsedStory(site, title, source_name, updated_at, blocks)
+    return ParsedStory(site, title, source_name, updated_at, blocks, tuple(notes))
 
 
 def find_photo_file(folder, file_name):
@@ -358,5 +362,8 @@ def create_draft(parsed, *, folder=None, section=None):
             position=position,
         )
         photo.image = SimpleUploadedFile(image.file_name, photo_files[image].read_bytes())
-        _validated(photo, f"line {image.line}: {image.file_name}: ").save()
+        try:
+            _validated(photo, f"line {image.line}: {image.file_name}: ").save()
+        except PhotoNotStored as error:
+            raise MalformedStory(f"line {image.line}: {error}") from None
     return ImportedDraft(article, result_photos, missing)

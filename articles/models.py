@@ -24,6 +24,8 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
+from citynews.text import plain_text_constraints, validate_multi_line, validate_single_line
+
 from . import images
 from .html import sanitize_html
 from .signals import remove_photo_files
@@ -35,13 +37,14 @@ ARTICLE_BODY_MAX_CHARS = 1_000_000
 
 
 class Section(models.Model):
-    name = models.CharField(max_length=80, unique=True)
+    name = models.CharField(max_length=80, unique=True, validators=[validate_single_line])
     slug = models.SlugField(max_length=80, unique=True, allow_unicode=True)
-    description = models.TextField(max_length=2000, blank=True)
+    description = models.TextField(max_length=2000, blank=True, validators=[validate_multi_line])
     position = models.PositiveSmallIntegerField(default=0, help_text="Order in the site navigation.")
 
     class Meta:
         ordering = ["position", "name"]
+        constraints = plain_text_constraints("section", single_line=["name"], multi_line=["description"])
 
     def __str__(self):
         return self.name
@@ -176,7 +179,7 @@ class Article(models.Model):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
 
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_single_line])
     slug = models.SlugField(
         max_length=200,
         unique=True,
@@ -184,7 +187,10 @@ class Article(models.Model):
         help_text="The last part of the article's address. Letters in any script, digits and hyphens.",
     )
     standfirst = models.TextField(
-        max_length=600, blank=True, help_text="One or two sentences under the headline, also used in lists."
+        max_length=600,
+        blank=True,
+        help_text="One or two sentences under the headline, also used in lists.",
+        validators=[validate_multi_line],
     )
     body = ProseEditorField(
         config={
@@ -214,14 +220,19 @@ class Article(models.Model):
         blank=True,
         validators=[MaxLengthValidator(ARTICLE_BODY_MAX_CHARS)],
     )
-    source_name = models.CharField(max_length=120, blank=True, help_text='Shown as "From: …", e.g. Shenzhen Daily.')
+    source_name = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text='Shown as "From: …", e.g. Shenzhen Daily.',
+        validators=[validate_single_line],
+    )
     source_url = models.URLField(max_length=500, blank=True)
     source_updated_at = models.DateTimeField(
         null=True,
         blank=True,
         help_text="When the source last updated the story, so editors can judge how fresh it is.",
     )
-    byline = models.CharField(max_length=120, blank=True)
+    byline = models.CharField(max_length=120, blank=True, validators=[validate_single_line])
     section = models.ForeignKey(Section, on_delete=models.PROTECT, null=True, blank=True, related_name="articles")
     tags = TaggableManager(blank=True)
     cities = models.ManyToManyField("awards.City", blank=True, related_name="articles")
@@ -261,6 +272,9 @@ class Article(models.Model):
                 violation_error_message="A published article needs a publication time.",
             ),
             models.CheckConstraint(condition=Q(status__in=["draft", "published"]), name="article_status_valid"),
+            *plain_text_constraints(
+                "article", single_line=["title", "source_name", "byline"], multi_line=["standfirst"]
+            ),
         ]
 
     # What readers see of a story; a save that changes none of these is not news to a crawler.
@@ -403,10 +417,12 @@ class Photo(models.Model):
     renditions = models.JSONField(default=list, editable=False)
     file_size = models.PositiveIntegerField(default=0, editable=False, help_text="Bytes of the stored image.")
     alt_text = models.CharField(
-        max_length=250, help_text="What the photo shows, for readers who cannot see it. Required."
+        max_length=250,
+        help_text="What the photo shows, for readers who cannot see it. Required.",
+        validators=[validate_single_line],
     )
-    caption = models.CharField(max_length=400, blank=True)
-    credit = models.CharField(max_length=120, blank=True)
+    caption = models.CharField(max_length=400, blank=True, validators=[validate_single_line])
+    credit = models.CharField(max_length=120, blank=True, validators=[validate_single_line])
     taken_on = models.DateField(null=True, blank=True)
     is_lead = models.BooleanField("lead photo", default=False)
     position = models.PositiveSmallIntegerField(default=0)
@@ -422,6 +438,7 @@ class Photo(models.Model):
                 violation_error_message="An article can have only one lead photo.",
             ),
             models.CheckConstraint(condition=~Q(alt_text=""), name="photo_alt_text_required"),
+            *plain_text_constraints("photo", single_line=["alt_text", "caption", "credit"]),
         ]
 
     def __str__(self):
@@ -431,23 +448,43 @@ class Photo(models.Model):
         if not self.alt_text.strip():
             raise ValidationError({"alt_text": "Describe the photo for readers who cannot see it."})
 
+    def clean_fields(self, exclude=None):
+        """The field checks, then a new upload is processed in memory: what cannot be is a form error."""
+        errors = {}
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if "image" not in errors and "image" not in (exclude or ()) and self.image and not self.image._committed:
+            try:
+                self._prepared = (self.image.file, images.prepare(self.image.file))
+            except ValidationError as error:
+                errors["image"] = error.error_list
+        if errors:
+            raise ValidationError(errors)
+
     def save(self, *args, **kwargs):
         if not self.image or self.image._committed:
             return super().save(*args, **kwargs)
         using = kwargs.get("using") or router.db_for_write(Photo, instance=self)
         upload = self.image.file
+        prepared_for, prepared = self.__dict__.pop("_prepared", (None, None))
+        if prepared_for is not upload:
+            prepared = images.prepare(upload)
         try:
             # The files are written before the row that names them: they stay only if it is committed.
             with kept_if_committed(self.image.storage, using) as written:
                 replaced = Photo.objects.using(using).filter(pk=self.pk).first() if self.pk else None
-                clean = images.normalise(upload)
-                self.image.save(images.stored_name(clean.extension), clean.content, save=False)
-                written.append(self.image.name)
-                self.width, self.height = clean.width, clean.height
-                self.renditions = images.make_renditions(self.image.storage, self.image.name)
-                written.extend(rendition["name"] for rendition in self.renditions)
+                try:
+                    name = self.image.field.generate_filename(self, images.stored_name(prepared.clean.extension))
+                    name, self.renditions = images.store(self.image.storage, name, prepared, written)
+                except OSError as error:
+                    raise images.PhotoNotStored(upload.name, error) from error
+                self.image.name = name
+                self.image._committed = True
+                self.width, self.height = prepared.clean.width, prepared.clean.height
                 # Stored now so feeds can give the enclosure's length without asking the storage.
-                self.file_size = clean.content.size
+                self.file_size = prepared.clean.content.size
                 if replaced is not None:
                     # The new image takes the old one's place: its files go once the save is committed.
                     remove_photo_files(Photo, replaced, using=using)

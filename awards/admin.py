@@ -25,6 +25,7 @@ from django.utils.text import capfirst
 
 from articles.models import Article
 from citynews.admin_guards import BoundedInlineMixin, CheckedAutocompleteMixin, CheckedSelectionMixin
+from citynews.text import validate_single_line
 
 from .models import (
     AwardProgramme,
@@ -131,7 +132,7 @@ class AliasesField(forms.CharField):
         # overlong name hides inside one of its items.
         alias = forms.CharField(max_length=Category._meta.get_field("name").max_length)
         for line in value:
-            alias.clean(line)
+            validate_single_line(alias.clean(line))
 
 
 class CategoryForm(forms.ModelForm):
@@ -324,6 +325,11 @@ def import_summary(result):
         parts.append(f"{result.removed} removed")
     if result.kept:
         parts.append(f"{result.kept} not in the file kept")
+    if result.cleaned_lines:
+        lines = ", ".join(map(str, result.cleaned_lines))
+        parts.append(
+            f"invisible control characters removed on line{'s' if len(result.cleaned_lines) > 1 else ''} {lines}"
+        )
     return ", ".join(parts)
 
 

@@ -10,6 +10,8 @@ from django.db.models import F, Prefetch, ProtectedError, Q
 from django.urls import reverse
 from django.utils.text import slugify
 
+from citynews.text import plain_text_constraints, validate_multi_line, validate_single_line
+
 
 def links_keeping_cities(cities):
     """The editions these cities hosted and the stories about them: while any exists, the cities stay.
@@ -47,14 +49,14 @@ class CityQuerySet(models.QuerySet):
 
 
 class City(models.Model):
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_single_line])
     slug = models.SlugField(
         max_length=120,
         unique=True,
         allow_unicode=True,
         help_text="The last part of the city's address. Letters in any script, digits and hyphens.",
     )
-    country = models.CharField(max_length=80)
+    country = models.CharField(max_length=80, validators=[validate_single_line])
     parent = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -63,13 +65,14 @@ class City(models.Model):
         related_name="districts",
         help_text="For a district: the city it belongs to. Its recognitions also show on that city's page.",
     )
-    description = models.TextField(max_length=600, blank=True)
+    description = models.TextField(max_length=600, blank=True, validators=[validate_multi_line])
 
     objects = CityQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "cities"
+        constraints = plain_text_constraints("city", single_line=["name", "country"], multi_line=["description"])
 
     def __str__(self):
         return f"{self.name} ({self.parent.name})" if self.parent_id else self.name
@@ -97,27 +100,33 @@ class City(models.Model):
 class Organisation(models.Model):
     """A recipient that is not a city: a bureau, a district government, a company."""
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_single_line])
     city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="organisations")
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["name", "city"], name="organisation_unique_per_city")]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "city"], name="organisation_unique_per_city"),
+            *plain_text_constraints("organisation", single_line=["name"]),
+        ]
 
     def __str__(self):
         return self.name
 
 
 class AwardProgramme(models.Model):
-    name = models.CharField(max_length=200, unique=True)
-    short_name = models.CharField(max_length=40, blank=True, help_text="e.g. SCEWC")
+    name = models.CharField(max_length=200, unique=True, validators=[validate_single_line])
+    short_name = models.CharField(max_length=40, blank=True, help_text="e.g. SCEWC", validators=[validate_single_line])
     slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
-    organiser = models.CharField(max_length=200, blank=True)
+    organiser = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
     website = models.URLField(max_length=500, blank=True)
-    description = models.TextField(max_length=1000, blank=True)
+    description = models.TextField(max_length=1000, blank=True, validators=[validate_multi_line])
 
     class Meta:
         ordering = ["name"]
+        constraints = plain_text_constraints(
+            "programme", single_line=["name", "short_name", "organiser"], multi_line=["description"]
+        )
 
     def __str__(self):
         return self.name
@@ -188,7 +197,7 @@ class CategoryQuerySet(models.QuerySet):
 
 class Category(models.Model):
     programme = models.ForeignKey(AwardProgramme, on_delete=models.PROTECT, related_name="categories")
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_single_line])
     aliases = models.JSONField(
         default=list, blank=True, help_text="Other names the category goes by, one per line. Matching ignores case."
     )
@@ -206,6 +215,7 @@ class Category(models.Model):
                 name="category_unique_normalised_name",
                 violation_error_message="This programme already has a category with that name.",
             ),
+            *plain_text_constraints("category", single_line=["name"]),
         ]
 
     def __str__(self):
@@ -218,6 +228,11 @@ class Category(models.Model):
     def clean(self):
         self.normalised_name = normalise_category_name(self.name)
         self.aliases = [alias.strip() for alias in self.aliases or [] if alias.strip()]
+        for alias in self.aliases:
+            try:
+                validate_single_line(alias)
+            except ValidationError as error:
+                raise ValidationError({"aliases": error}) from None
         if not self.normalised_name:
             raise ValidationError({"name": "Give the category a name."})
         if not self.programme_id:
@@ -278,9 +293,13 @@ class Recognition(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="recognitions"
     )
-    project_name = models.CharField(max_length=200, blank=True, help_text="e.g. AI-HUB (SZ)")
+    project_name = models.CharField(
+        max_length=200, blank=True, help_text="e.g. AI-HUB (SZ)", validators=[validate_single_line]
+    )
     result = models.PositiveSmallIntegerField(choices=Result.choices, default=Result.WINNER)
-    note = models.CharField(max_length=300, blank=True, help_text="e.g. who else built the project.")
+    note = models.CharField(
+        max_length=300, blank=True, help_text="e.g. who else built the project.", validators=[validate_single_line]
+    )
 
     objects = RecognitionQuerySet.as_manager()
 
@@ -293,6 +312,7 @@ class Recognition(models.Model):
                 violation_error_message="Choose the city or the organisation that was recognised.",
             ),
             models.CheckConstraint(condition=Q(result__in=[1, 2, 3]), name="recognition_result_valid"),
+            *plain_text_constraints("recognition", single_line=["project_name", "note"]),
         ]
 
     def __str__(self):
@@ -321,17 +341,19 @@ class Recognition(models.Model):
 class Ranking(models.Model):
     """One year of a ranking; every year of the same ranking shares its slug."""
 
-    title = models.CharField(max_length=200, help_text="e.g. Online administration service capability")
+    title = models.CharField(
+        max_length=200, help_text="e.g. Online administration service capability", validators=[validate_single_line]
+    )
     slug = models.SlugField(
         max_length=120, allow_unicode=True, help_text="The same for every year of this ranking: that is how years link."
     )
-    publisher = models.CharField(max_length=200)
+    publisher = models.CharField(max_length=200, validators=[validate_single_line])
     year = models.PositiveSmallIntegerField(validators=[MinValueValidator(1900)])
-    scope = models.CharField(max_length=200, help_text="e.g. 32 key cities in China")
+    scope = models.CharField(max_length=200, help_text="e.g. 32 key cities in China", validators=[validate_single_line])
     field_size = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1)], help_text="How many places the ranking has."
     )
-    method_note = models.TextField(max_length=4000, blank=True)
+    method_note = models.TextField(max_length=4000, blank=True, validators=[validate_multi_line])
     method_url = models.URLField("method link", max_length=500, blank=True)
     higher_score_is_better = models.BooleanField(default=True)
     allow_ties = models.BooleanField(default=False, help_text="Several cities may share a position.")
@@ -345,6 +367,7 @@ class Ranking(models.Model):
                 violation_error_message="This ranking already has an edition in that year.",
             ),
             models.CheckConstraint(condition=Q(field_size__gte=1), name="ranking_field_size_positive"),
+            *plain_text_constraints("ranking", single_line=["title", "publisher", "scope"], multi_line=["method_note"]),
         ]
 
     def __str__(self):

@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from citynews.pagecache import bump_on_content_change
+from citynews.text import SINGLE_LINE_FORBIDDEN, without_control_characters
 
 from .models import City, Ranking, RankingEntry
 
@@ -63,6 +64,7 @@ class ImportResult:
     unchanged: int
     removed: int
     kept: int  # entries not in the file that stay (when not replacing)
+    cleaned_lines: tuple = ()  # lines whose cells lost invisible characters (the text rule)
 
 
 def name_key(text):
@@ -143,6 +145,7 @@ def read_rows(upload):
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows = []
     problems = []
+    cleaned_lines = []
     try:
         next(reader)
         line = reader.line_num + 1  # where the next row starts (a quoted cell may span lines)
@@ -152,7 +155,10 @@ def read_rows(upload):
                     raise RankingImportError([f"The file has more than {MAX_IMPORT_ROWS:,} rows: split it."])
                 if any(cell.strip() for cell in cells[width:]):
                     problems.append(f"Line {line}: {len(cells)} cells, but line 1 names {width} columns.")
-                rows.append((line, {column: cells[i] if i < len(cells) else "" for column, i in columns.items()}))
+                row = {column: cells[i] if i < len(cells) else "" for column, i in columns.items()}
+                rows.append((line, {column: plain_cell(text) for column, text in row.items()}))
+                if any(SINGLE_LINE_FORBIDDEN.search(text) for text in row.values()):
+                    cleaned_lines.append(line)
             line = reader.line_num + 1
     except csv.Error as error:
         raise RankingImportError([f"Line {reader.line_num}: this is not readable as CSV ({error})."]) from None
@@ -160,7 +166,12 @@ def read_rows(upload):
         raise RankingImportError(problems)
     if not rows:
         raise RankingImportError(["The file has no rows under its first line: nothing to import."])
-    return rows
+    return rows, tuple(cleaned_lines)
+
+
+def plain_cell(text):
+    """A cell as one line of plain text: spreadsheets leave vertical tabs and stray controls in cells."""
+    return without_control_characters(text, multi_line=False)
 
 
 class CityFinder:
@@ -347,7 +358,7 @@ def import_entries(ranking, upload, replace=False):
     Without ``replace`` the file's rows are added to the table and cities already in it take the file's
     position and score; with it, cities not in the file leave the ranking.
     """
-    raw_rows = read_rows(upload)
+    raw_rows, cleaned_lines = read_rows(upload)
     try:
         with transaction.atomic():
             # Locked, so a second import or a save of this ranking waits for this one instead of interleaving.
@@ -356,7 +367,9 @@ def import_entries(ranking, upload, replace=False):
                 raise RankingImportError(["The ranking was deleted meanwhile: nothing was imported."])
             existing = {entry.city_id: entry for entry in ranking.entries.select_related("city")}
             rows = check_rows(ranking, raw_rows, existing, replace)
-            return save_rows(ranking, rows, existing, replace)
+            result = save_rows(ranking, rows, existing, replace)
+            result.cleaned_lines = cleaned_lines
+            return result
     except IntegrityError:
         # The checks above mirror the database's constraints; a clash means another change got in between.
         raise RankingImportError(

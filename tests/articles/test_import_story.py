@@ -250,10 +250,6 @@ def test_photo_file_that_is_not_an_image_rejects_the_story(tmp_path, settings):
             "line 6: byte 0xe9 is not UTF-8 text; save the story as UTF-8",
         ),
         (
-            (HEADER + "Updated: 2021-03-02 09:30\n\nText\x00with a NUL.\n").encode(),
-            "line 6: control character U+0000; this does not look like a text file",
-        ),
-        (
             (HEADER + "Updated: 2021-03-02 09:30\n\nText.\n\n../../secret.png\n").encode(),
             'line 8: image "../../secret.png" must be a file name without a folder',
         ),
@@ -407,3 +403,23 @@ def test_editors_see_the_source_time_in_the_admin(editor_client, settings):
     # Shown in the site's time zone, like every other time in the admin.
     assert page.select_one("input[name=source_updated_at_0]")["value"] == "20/11/2020"
     assert page.select_one("input[name=source_updated_at_1]")["value"] == "13:11:00"
+
+
+def test_control_characters_are_removed_with_a_note_in_the_report(tmp_path):
+    story = (
+        "Riverton City Portal\nLibrary\x0b opening hours\x00 extended\nFrom: Riverton\x85 Evening Post\n"
+        "Updated: 2021-03-02 09:30\n\nDoors open at 7\ufffe; the café\x1b[31m stays open.\n"
+    )
+    stdout, stderr, error = import_story(write_story(tmp_path, story))
+    assert error is None and stderr == ""
+    article = Article.objects.get()
+    assert article.title == "Library opening hours extended"
+    assert article.source_name == "Riverton Evening Post"
+    assert article.standfirst == "Doors open at 7; the café[31m stays open."
+    assert body_paragraphs(article) == ["Doors open at 7; the café[31m stays open."]
+    notes = [line.strip() for line in stdout.splitlines() if "text cleaned" in line]
+    assert notes == [
+        "text cleaned: line 2: removed the invisible character U+000B, U+0000",
+        "text cleaned: line 3: removed the invisible character U+0085",
+        "text cleaned: line 6: removed the invisible character U+FFFE, U+001B",
+    ]

@@ -471,3 +471,14 @@ def test_download_columns_are_the_ones_the_import_reads(client):
     make_entry(ranking, make_city(name="Alpha"), position=1)
     header = next(csv.reader(io.StringIO(client.get(ranking.get_csv_url()).content.decode())))
     assert set(header) <= set(ranking_import.COLUMN_NAMES) | ranking_import.IGNORED_COLUMNS
+
+
+def test_invisible_control_characters_in_cells_are_removed_and_reported(editor_client):
+    make_city(name="Alpha"), make_city(name="Beta")
+    ranking = make_ranking(field_size=5)
+    content = HEADER + "1,Al\x0bpha,,12.5\n2,\x1bBeta\ufffe,,\x0c9\n"
+    response = post_import(editor_client, ranking, content)
+    assert messages_shown(editor_client, response) == [
+        "Imported table.csv: 2 added, 0 changed, 0 unchanged, invisible control characters removed on lines 2, 3."
+    ]
+    assert table(ranking) == [("Alpha", 1, Decimal("12.5")), ("Beta", 2, Decimal("9"))]

@@ -80,6 +80,7 @@ class Command(BaseCommand):
             f"{counted(len(draft.photos_missing), 'photo', 'photos')} missing"
         )
         self.stdout.write(f"  source updated {self.describe_time(parsed)}")
+        self.report_notes(parsed)
         for image in draft.photos_imported:
             self.stdout.write(
                 f"  photo imported: {image.file_name} (line {image.line}); its alt text was taken from the "
@@ -100,6 +101,11 @@ class Command(BaseCommand):
             f"{counted(missing, 'photo', 'photos')} missing (dry run: nothing saved)"
         )
         self.stdout.write(f"  source updated {self.describe_time(parsed)}")
+        self.report_notes(parsed)
+
+    def report_notes(self, parsed):
+        for note in parsed.notes:
+            self.stdout.write(f"  text cleaned: {note}")
 
     def describe_time(self, parsed):
         source_time = parsed.updated_at.astimezone(self.source_tz)
