@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DateDetailView, DetailView, ListView, MonthArchiveView, YearArchiveView
 from taggit.models import Tag
 
-from . import search
+from . import previews, search
 from .models import Article, Section
 from .pagination import LookaheadPaginator
 
@@ -71,8 +71,11 @@ class ArticleDetailView(PreviewHeadersMixin, DateDetailView):
         return can_preview(self.request.user)
 
     def get_context_data(self, **kwargs):
-        related = Article.objects.published().for_listing().related_to(self.object)
-        return super().get_context_data(related_articles=related, **kwargs)
+        return super().get_context_data(
+            related_articles=Article.objects.published().for_listing().related_to(self.object),
+            **previews.sharing_context(self.object),
+            **kwargs,
+        )
 
 
 class ArticlePreviewView(PermissionRequiredMixin, PreviewHeadersMixin, DetailView):
@@ -82,6 +85,10 @@ class ArticlePreviewView(PermissionRequiredMixin, PreviewHeadersMixin, DetailVie
     raise_exception = True
     template_name = "articles/article_detail.html"
     queryset = Article.objects.for_detail()
+
+    def get_context_data(self, **kwargs):
+        # A draft with no time is on no timeline yet: no related stories.
+        return super().get_context_data(related_articles=[], **previews.sharing_context(self.object), **kwargs)
 
     def handle_no_permission(self):
         # Readers must not learn that a draft exists: 404, not 403.

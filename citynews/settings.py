@@ -106,16 +106,29 @@ ROOT_URLCONF = "citynews.urls"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # Readers' pages, error pages included (templates/): Jinja2, see citynews/templating.py for why.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "citynews.templating.environment",
+            "context_processors": ["articles.context_processors.site"],
+        },
+    },
+    {
+        # The admin, its overrides (citynews/templates/admin/, each app's templates/admin/) and the
+        # sitemaps' XML: Django's template language.
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "citynews" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "articles.context_processors.site",
             ],
+            # {% media_with_nonce %} renders form media (import maps included) with the request's CSP nonce.
+            "libraries": {"csp_media": "citynews.csp_media"},
         },
     },
 ]
@@ -240,8 +253,6 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     },
 }
-# {% media_with_nonce %} renders form media (import maps included) with the request's CSP nonce.
-TEMPLATES[0]["OPTIONS"]["libraries"] = {"csp_media": "citynews.csp_media"}
 
 # Admin login throttling (django-axes): after AXES_FAILURE_LIMIT failures for one username from one
 # address, that pair is locked out for AXES_COOLOFF_MINUTES, and the answer is the same page whether
