@@ -53,7 +53,7 @@ def news_article_data(article):
 
 
 def sharing_context(article):
-    """What a story page's <head> shows other sites: its canonical address, social image and JSON-LD (live stories only)."""
+    """What a live story's <head> shows other sites: its canonical address, social image and JSON-LD."""
     if not article.is_live:
         return {"canonical_url": None, "social_image": None, "structured_data": None}
     return {
