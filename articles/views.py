@@ -1,15 +1,12 @@
 """Reader pages for articles. Every queryset starts from ``Article.objects.published()``."""
 
-from django.conf import settings
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django.views.decorators.http import require_GET
 from django.views.generic import DateDetailView, DetailView, ListView, MonthArchiveView, YearArchiveView
 from taggit.models import Tag
 
@@ -193,17 +190,3 @@ class SearchView(ArticleListView):
             groups=search.search_groups(self.query) if self.query else [],
         )
         return context
-
-
-@require_GET
-def robots_txt(request):
-    lines = [
-        "User-agent: *",
-        "Disallow: /admin/",
-        "Disallow: /preview/",
-        # Result pages for every possible query are an endless space for crawlers.
-        "Disallow: /search/",
-        f"Sitemap: {settings.SITE_URL}{reverse('articles:sitemap-index')}",
-        f"Sitemap: {settings.SITE_URL}{reverse('articles:sitemap-news')}",
-    ]
-    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -190,8 +190,9 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Our own media view serves uploads with safe headers; behind nginx set this to 0
 # and let deploy/nginx.conf serve /media/ instead.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
-# bench/run.py turns on the floor views it measures our pages against.
-BENCH_VIEWS = env_bool("BENCH_VIEWS", False)
+# Set by bench/run.py only: the benchmark's floor views and dataset generator (bench/) join the site.
+if env_bool("CITYNEWS_BENCH", False):
+    INSTALLED_APPS.append("bench")
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -280,6 +281,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Result groups shown above the stories on the search page (articles/search.py), in this order.
+SEARCH_GROUPS = ["awards.search.find_cities", "awards.search.find_categories", "awards.search.find_rankings"]
 
 # manage.py import_story reads "Updated:" times in this zone unless told otherwise
 # (--source-timezone); Shenzhen's sources write China Standard Time.
