@@ -65,7 +65,10 @@ class ArticleDetailView(PreviewHeadersMixin, DateDetailView):
         return Article.objects.published().for_detail()
 
     def get_allow_future(self):
-        return can_preview(self.request.user)
+        # The queryset alone decides: published() keeps readers from stories whose time has not come.
+        # Django's own check compares the address's date with the machine's date.today(), which a test
+        # that moves the clock (timezone.now) does not move: near midnight it refused a live story.
+        return True
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
