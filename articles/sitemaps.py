@@ -1,7 +1,7 @@
 """
 Sitemaps of live stories and sections, and the Google News sitemap of the last two days.
 
-``SITEMAPS`` is the index's table of contents, the awards data's sitemaps included.
+The site's sitemap index lists them with the awards data's (citynews/crawlers.py).
 """
 
 from datetime import timedelta
@@ -11,7 +11,6 @@ from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from awards.sitemaps import AwardSitemap, CitySitemap, RankingSitemap
 from citynews.text import xml_text
 
 from .models import Article, Section
@@ -74,13 +73,3 @@ class NewsSitemap(ArticleSitemap):
             url["title"] = xml_text(url["item"].title)
         return urls
 
-
-SITEMAPS = {
-    "articles": ArticleSitemap,
-    "sections": SectionSitemap,
-    "pages": ArchiveSitemap,
-    "cities": CitySitemap,
-    "awards": AwardSitemap,
-    "rankings": RankingSitemap,
-    "news": NewsSitemap,
-}

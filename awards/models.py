@@ -10,6 +10,7 @@ from django.db.models import F, Prefetch, ProtectedError, Q
 from django.urls import reverse
 from django.utils.text import slugify
 
+from articles.models import Article
 from citynews.text import plain_text_constraints, validate_multi_line, validate_single_line
 
 
@@ -23,8 +24,6 @@ def links_keeping_cities(cities):
     editor unlinks the stories (or moves them to the right city) first. The admin lists these links on its
     "Cannot delete" page (CityAdmin); City.delete() and CityQuerySet.delete() refuse any other deletion.
     """
-    from articles.models import Article
-
     hosted = Edition.objects.filter(host_cities__in=cities).select_related("programme").distinct()
     stories = Article.objects.filter(cities__in=cities).distinct()
     return [*hosted.order_by("programme__name", "year"), *stories.order_by("title")]
@@ -253,8 +252,6 @@ class Category(models.Model):
 class RecognitionQuerySet(models.QuerySet):
     def for_display(self):
         """Everything a line about a recognition shows, with the live stories that report it."""
-        from articles.models import Article
-
         live_articles = Article.objects.published().order_by("-published_at")
         return self.select_related("edition__programme", "category", "city", "organisation__city").prefetch_related(
             Prefetch("articles", queryset=live_articles, to_attr="live_articles")

@@ -1,4 +1,7 @@
-"""Helpers for operations tests: a real gunicorn (deploy/gunicorn.conf.py) and nginx in subprocesses, and HTTP(S)."""
+"""Helpers for operations tests: a real gunicorn (deploy/gunicorn.conf.py) and nginx in subprocesses, and HTTP(S).
+
+Free ports and stopping servers are shared with every test package (tests/conftest.py).
+"""
 
 import http.client
 import os
@@ -19,7 +22,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.conftest import BASE_DIR, free_port
+from tests.conftest import BASE_DIR, free_port, stop
 
 redis_server_available = pytest.mark.skipif(
     shutil.which("redis-server") is None, reason="needs Debian's redis-server (CI has it: .ci/run starts Redis)"
@@ -115,16 +118,6 @@ def wait_until_up(process, ready, name, log_path, timeout=20):
         time.sleep(0.1)
 
 
-def stop(process):
-    """Ask a server to stop, and kill it if it has not within 15 seconds."""
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
 class RedisServer:
     """A redis-server of the test's own on a free port, to stop, hang and resume at will."""
 
@@ -175,6 +168,8 @@ def redis_server(tmp_path):
     server.start()
     yield server
     server.stop()
+
+
 # nginx: the site's host name as deploy/nginx.conf ships it, and the two programs its tests need.
 HOST = "news.example.org"
 NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 from taggit.models import Tag
 
-from articles.sitemaps import SITEMAPS
+from citynews.crawlers import SITEMAPS
 from citynews.text import PlainTextConstraint
 from tests.awards.factories import (
     make_category,

@@ -19,19 +19,20 @@ from django.conf import global_settings
 from django.db import connection
 
 from articles.models import Article, Photo
-from tests.conftest import S3_CREDENTIALS, Browser, form_data, free_port, image_bytes, make_article, make_editor
+from tests.conftest import (
+    REDIS_URL,
+    S3_CREDENTIALS,
+    Browser,
+    form_data,
+    free_port,
+    image_bytes,
+    make_article,
+    make_editor,
+    redis_is_up,
+)
 from tests.ops.conftest import fetch, gunicorn_server
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-def redis_is_up():
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return True
-    except OSError:
-        return False
 
 
 pytestmark = [
