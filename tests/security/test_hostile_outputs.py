@@ -107,8 +107,9 @@ def output_addresses():
 
 OUTPUTS = output_addresses()
 OUTPUT_IDS = [f"{name}{'-' + args['section'] if isinstance(args, dict) else ''}" for name, args in OUTPUTS]
-# What an anonymous reader gets where not 200: a draft preview is for staff only.
-NOT_FOR_READERS = {"articles:preview": 404}
+# What an anonymous reader gets where not 200: a draft preview is for staff only, and the metrics
+# exist only for a scraper holding METRICS_TOKEN (unset here).
+NOT_FOR_READERS = {"articles:preview": 404, "metrics": 404}
 
 
 @pytest.fixture
