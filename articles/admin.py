@@ -18,8 +18,9 @@ from taggit.models import Tag
 
 from citynews.admin_guards import BoundedInlineMixin, CheckedAutocompleteMixin, CheckedSelectionMixin
 
-from .images import inspect_upload
+from . import staged_uploads
 from .models import Article, Photo, Section
+from .photo_forms import AddPhotosField, PhotoForm, PhotoUploadField, StagedImageInput, check_added_photos
 
 
 def may_edit(request, article):
@@ -29,17 +30,6 @@ def may_edit(request, article):
         or article.status != Article.Status.PUBLISHED
         or request.user.has_perm("articles.publish_article")
     )
-
-
-class PhotoUploadField(forms.ImageField):
-    """Our own checks run before Django's, so the editor reads why a file was refused."""
-
-    def to_python(self, data):
-        upload = forms.FileField.to_python(self, data)
-        if upload is None:
-            return None
-        inspect_upload(upload)
-        return super().to_python(data)
 
 
 class PhotoInlineFormSet(forms.BaseInlineFormSet):
@@ -66,16 +56,18 @@ NOT_EDITORS_CHANGES = {
     "content_changed_at",
     "reading_minutes",
     "search_vector",
+    "rendered_body",
 }
 
 
 class PhotoInline(BoundedInlineMixin, admin.StackedInline):
     model = Photo
+    form = PhotoForm
     formset = PhotoInlineFormSet
     extra = 1
     fields = [("image", "preview"), "alt_text", ("caption", "credit"), ("taken_on", "is_lead", "position")]
     readonly_fields = ["preview"]
-    formfield_overrides = {models.ImageField: {"form_class": PhotoUploadField}}
+    formfield_overrides = {models.ImageField: {"form_class": PhotoUploadField, "widget": StagedImageInput}}
     # Also the most forms the formset will build (BoundedInlineMixin).
     max_num = MAX_PHOTOS_PER_ARTICLE
 
@@ -92,10 +84,17 @@ class PhotoInline(BoundedInlineMixin, admin.StackedInline):
     def preview(self, photo):
         if not photo.pk:
             return "—"
+        # The button works once the body editor is ready (static/admin/js/newsroom.js enables it).
         return format_html(
-            '<img src="{}" alt="{}" width="160" style="height:auto;border-radius:4px">',
+            '<img src="{}" alt="{}" width="160" style="height:auto;border-radius:4px" data-photo-preview="{}" '
+            'data-photo-alt="{}"><br>Photo #{} <button type="button" class="button" data-place-photo="{}" disabled>'
+            "Place in story</button>",
             photo.thumbnail_url,
             photo.alt_text,
+            photo.pk,
+            photo.alt_text,
+            photo.pk,
+            photo.pk,
         )
 
 
@@ -123,6 +122,15 @@ class ArticleAdminForm(forms.ModelForm):
     """Carries the version the editor opened, so a save based on a stale copy is refused, not applied."""
 
     opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    add_photos = AddPhotosField(
+        label="Add photos",
+        help_text="Choose several at once; each gets a row below for its alt text and caption when you save.",
+    )
+    refused_photos = ()  # set per request by ArticleAdmin.get_form
+
+    def clean_add_photos(self):
+        if self.refused_photos:
+            raise ValidationError([f"Not added: {problem}" for problem in self.refused_photos], code="photo_refused")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -194,7 +202,14 @@ class ArticleAdmin(CheckedAutocompleteMixin, CheckedSelectionMixin, SimpleHistor
         ("Filing", {"fields": ["section", "tags"]}),
         ("Facts", {"fields": ["cities", "recognitions", "ranking_entries"]}),
         ("Publishing", {"fields": ["status", "published_at"]}),
+        ("Photos", {"fields": ["add_photos"]}),
     ]
+    # Fields of the form alone, which a read-only page has nothing to show for.
+    FORM_ONLY_FIELDS = {"opened_version", "add_photos"}
+
+    class Media:
+        js = ["admin/js/newsroom.js"]
+        css = {"all": ["admin/css/newsroom.css"]}
 
     @admin.display(boolean=True, description="Live")
     def is_live_now(self, article):
@@ -207,8 +222,9 @@ class ArticleAdmin(CheckedAutocompleteMixin, CheckedSelectionMixin, SimpleHistor
         if not on_change_page or obj is None or self.has_change_permission(request, obj):
             return self.fieldsets
         return [
-            (name, {**options, "fields": [f for f in options["fields"] if f != "opened_version"]})
+            (name, {**options, "fields": fields})
             for name, options in self.fieldsets
+            if (fields := [f for f in options["fields"] if f not in self.FORM_ONLY_FIELDS])
         ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -224,6 +240,59 @@ class ArticleAdmin(CheckedAutocompleteMixin, CheckedSelectionMixin, SimpleHistor
 
     def has_delete_permission(self, request, obj=None):
         return may_edit(request, obj) and super().has_delete_permission(request, obj)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        refused = getattr(request, "refused_photos", ())
+        return type(form.__name__, (form,), {"refused_photos": refused}) if refused else form
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, PhotoInline):
+            kwargs["form_kwargs"] = {"session_key": request.session.session_key}
+        return kwargs
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and request.FILES.getlist("add_photos"):
+            self.take_in_added_photos(request)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def take_in_added_photos(self, request):
+        """Each photo of the "Add photos" input that passes the checks becomes a new photo row carrying it
+        (staged, so the rows' thumbnails show); the save then asks for their alt text, which only the editor
+        can give, and the refused files are named as an error of the field."""
+        data = request.POST.copy()
+        try:
+            rows = int(data.get("photos-TOTAL_FORMS", ""))
+        except ValueError:
+            return  # a broken management form is reported by the formset itself
+        room = max(0, MAX_PHOTOS_PER_ARTICLE - rows)
+        staged, request.refused_photos = check_added_photos(
+            request.FILES.getlist("add_photos"), request.session.session_key, room
+        )
+        for number, upload in enumerate(staged, start=rows):
+            data[f"photos-{number}-image-staged"] = upload.token
+            data[f"photos-{number}-position"] = str(number)
+        data["photos-TOTAL_FORMS"] = str(rows + len(staged))
+        request.POST = data
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        self.keep_chosen_photos(request, context.get("inline_admin_formsets", []))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @staticmethod
+    def keep_chosen_photos(request, inline_admin_formsets):
+        """A save that failed keeps the photos its rows had chosen: staged, and shown instead of asking again."""
+        for inline_admin_formset in inline_admin_formsets:
+            for form in inline_admin_formset.formset.forms if inline_admin_formset.formset.is_bound else []:
+                if isinstance(form, PhotoForm) and (upload := form.chosen_upload()) is not None:
+                    form.fields["image"].widget.staged = staged_uploads.stage(upload, request.session.session_key)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        for photo_form in formset.forms:
+            if isinstance(photo_form, PhotoForm) and (upload := photo_form.chosen_upload()) is not None:
+                staged_uploads.discard_after_commit(upload)
 
     def save_model(self, request, obj, form, change):
         if not self.has_publish_permission(request):

@@ -14,6 +14,8 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django_prose_editor.config import html_tags
+from js_asset import static_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -180,14 +182,31 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 # bench/run.py turns on the floor views it measures our pages against.
 BENCH_VIEWS = env_bool("BENCH_VIEWS", False)
 
+# Photos chosen in an article form that did not save (articles/staged_uploads.py): private, outside
+# MEDIA_ROOT and never given an address; removed after STAGED_UPLOAD_MAX_AGE seconds.
+STAGED_UPLOADS_ROOT = Path(os.environ.get("STAGED_UPLOADS_ROOT", BASE_DIR / "staged-uploads"))
+STAGED_UPLOAD_MAX_AGE = env_int("STAGED_UPLOAD_MAX_AGE", 6 * 3600)
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staged_uploads": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": STAGED_UPLOADS_ROOT},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if env_bool("STATIC_MANIFEST", True)
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# The body editor's own node for a photo placed in the text (the sanitiser, articles/html.py, keeps exactly it).
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("admin/js/photo_figure.js")],
+        "extensions": {"PhotoFigure": html_tags(["figure"], {"figure": ["data-photo"]})},
+    }
+]
 
 # Uploads: limits enforced by articles.images before Pillow decodes anything.
 PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 15 * 1024 * 1024)
