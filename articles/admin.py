@@ -5,11 +5,11 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import ngettext
@@ -138,6 +138,11 @@ class ArticleAdminForm(forms.ModelForm):
             # From the table, not the instance: a revert form's instance is an old version.
             current = Article.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
             self.initial["opened_version"] = current
+        if "tags" in self.fields:
+            # static/admin/js/newsroom.js suggests existing tags from the admin's own autocomplete as the editor types.
+            self.fields["tags"].widget.attrs.update(
+                {"data-suggestions-url": reverse("admin:autocomplete"), "autocomplete": "off"}
+            )
 
     def clean_tags(self):
         # Taggit's field has no length check of its own; the database column does, with a server error.
@@ -185,7 +190,8 @@ class ArticleAdminForm(forms.ModelForm):
 class ArticleAdmin(CheckedAutocompleteMixin, CheckedSelectionMixin, SimpleHistoryAdmin):
     form = ArticleAdminForm
     object_history_template = "admin/articles/article/object_history.html"
-    list_display = ["title", "status", "is_live_now", "section", "published_at", "updated_at"]
+    list_display = ["headline", "status_badge", "section", "published_at", "author"]
+    list_display_links = ["headline"]
     list_filter = ["status", "section", "published_at", "tags"]
     list_select_related = ["section"]
     search_fields = ["title", "standfirst", "source_name", "byline"]
@@ -211,9 +217,29 @@ class ArticleAdmin(CheckedAutocompleteMixin, CheckedSelectionMixin, SimpleHistor
         js = ["admin/js/newsroom.js"]
         css = {"all": ["admin/css/newsroom.css"]}
 
-    @admin.display(boolean=True, description="Live")
-    def is_live_now(self, article):
-        return article.is_live
+    def get_queryset(self, request):
+        # The account that created the story, from its first version: one subquery for the whole list.
+        creator = Article.history.filter(id=OuterRef("pk"), history_type="+").order_by("history_date")
+        return super().get_queryset(request).annotate(created_by=Subquery(creator.values("history_user__username")[:1]))
+
+    @admin.display(description="Title", ordering="title")
+    def headline(self, article):
+        return article.title
+
+    @admin.display(description="Status", ordering="status")
+    def status_badge(self, article):
+        if article.status == Article.Status.DRAFT:
+            state, label = "draft", "Draft"
+        elif article.is_live:
+            state, label = "live", "Live"
+        else:
+            state, label = "scheduled", "Scheduled"
+        return format_html('<span class="status-badge status-badge--{}">{}</span>', state, label)
+
+    @admin.display(description="Author", ordering="byline")
+    def author(self, article):
+        """The byline readers see; for a story without one, the account that created it."""
+        return article.byline or getattr(article, "created_by", None) or "—"
 
     def get_fieldsets(self, request, obj=None):
         # The change page in read-only mode has no save to protect, and would show the hidden version as an

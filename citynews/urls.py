@@ -7,6 +7,8 @@ from .media import serve_media
 
 admin.site.site_header = "citynews newsroom"
 admin.site.site_title = "citynews admin"
+# The front page opens with the newsroom dashboard (articles/dashboard.py).
+admin.site.index_template = "admin/newsroom_index.html"
 admin.site.index_title = "Newsroom"
 
 handler500 = "citynews.errors.server_error"

@@ -70,3 +70,38 @@
     })
   })
 }
+
+// Tag suggestions: existing tags that match what is typed after the last comma, from the admin's own
+// autocomplete (the tags' admin searches them), offered through a <datalist> for the whole field's value.
+{
+  document.addEventListener("DOMContentLoaded", () => {
+    const input = document.querySelector("input[name=tags][data-suggestions-url]")
+    if (!input) return
+    const list = document.createElement("datalist")
+    list.id = "tag-suggestions"
+    input.after(list)
+    input.setAttribute("list", list.id)
+    let pending = null
+    input.addEventListener("input", () => {
+      clearTimeout(pending)
+      pending = setTimeout(async () => {
+        const parts = input.value.split(",")
+        const term = parts.pop().trim()
+        if (!term) return list.replaceChildren()
+        const chosen = parts.map((part) => part.trim()).filter(Boolean)
+        const query = new URLSearchParams({ app_label: "articles", model_name: "article", field_name: "tags", term })
+        const response = await fetch(`${input.dataset.suggestionsUrl}?${query}`, { credentials: "same-origin" })
+        if (!response.ok) return
+        const { results } = await response.json()
+        const prefix = chosen.length ? `${chosen.join(", ")}, ` : ""
+        list.replaceChildren(...results
+          .filter(({ text }) => !chosen.includes(text))
+          .map(({ text }) => {
+            const option = document.createElement("option")
+            option.value = `${prefix}${text}`
+            return option
+          }))
+      }, 150)
+    })
+  })
+}
