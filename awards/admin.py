@@ -9,11 +9,13 @@ corrects it, or takes it out of the stories first.
 """
 
 import difflib
+import functools
 from collections import Counter
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
@@ -38,7 +40,15 @@ from .models import (
     links_keeping_cities,
     normalise_category_name,
 )
-from .ranking_import import MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, MAX_PROBLEMS_SHOWN, RankingImportError, import_entries
+from .ranking_import import (
+    MAX_IMPORT_BYTES,
+    MAX_IMPORT_ROWS,
+    MAX_PROBLEMS_SHOWN,
+    RankingImportError,
+    decode,
+    import_entries,
+)
+from .recognition_import import MAX_PASTE_CHARS, import_recognitions
 
 SIMILARITY_CUTOFF = 0.8
 
@@ -89,6 +99,13 @@ class OrganisationAdmin(AwardsAdmin):
     list_select_related = ["city__parent"]
     search_fields = ["name", "city__name"]
     autocomplete_fields = ["city"]
+
+    def get_queryset(self, request):
+        # Pickers show "Bureau (City)": which organisation is which.
+        return super().get_queryset(request).select_related("city__parent")
+
+    def autocomplete_label(self, organisation):
+        return organisation_label(organisation)
 
 
 class EditionInline(BoundedInlineMixin, admin.TabularInline):
@@ -212,13 +229,104 @@ class RecognitionFormSet(KeepsReportedFactsFormSet):
     row_display_relations = ["edition__programme", "category", "city", "organisation"]
 
 
+class ProgrammeCategoryChoiceField(forms.ModelChoiceField):
+    """Categories labelled with their programme, so two programmes' “Enabling Technologies” differ."""
+
+    def label_from_instance(self, category):
+        return f"{category.name} ({category.programme.short_name or category.programme.name})"
+
+
+class AddInProgrammeWrapper(RelatedFieldWidgetWrapper):
+    """The category picker's "+" opens the add form with the edition's programme already chosen."""
+
+    def __init__(self, *args, programme_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programme_id = programme_id
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if self.programme_id:
+            context["url_params"] += f"&programme={self.programme_id}"
+        return context
+
+
 class RecognitionInline(CheckedAutocompleteMixin, BoundedInlineMixin, admin.TabularInline):
+    """One line per recognition that fits a 1,280 px window: a plain category list limited to the edition's
+    programme, with "+" to add one; searchable city and organisation pickers that say which is which; no
+    change, delete or view icons beside them (static/admin/css/awards.css sets the widths)."""
+
     model = Recognition
     formset = RecognitionFormSet
     max_num = MAX_ROWS_PER_SAVE
     fields = ["category", "result", "city", "organisation", "project_name", "note"]
-    autocomplete_fields = ["category", "city", "organisation"]
-    extra = 1
+    autocomplete_fields = ["city", "organisation"]
+    extra = 5
+    classes = ["recognitions-inline"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        callback = functools.partial(self.formfield_for_dbfield, request=request, edition=obj)
+        return super().get_formset(request, obj, formfield_callback=callback, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, edition=None, **kwargs):
+        if db_field.name == "category":
+            return self.category_field(db_field, request, edition)
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(getattr(field, "widget", None), RelatedFieldWidgetWrapper):
+            field.widget.can_add_related = field.widget.can_change_related = False
+            field.widget.can_delete_related = field.widget.can_view_related = False
+        if db_field.name == "organisation" and field is not None:
+            field.label_from_instance = organisation_label
+            field.queryset = field.queryset.select_related("city")
+        if db_field.name in {"project_name", "note"}:
+            field.widget.attrs["size"] = 18
+        return field
+
+    def category_field(self, db_field, request, edition):
+        categories = Category.objects.select_related("programme")
+        if edition is not None and edition.pk:
+            categories = categories.filter(programme_id=edition.programme_id)
+        field = ProgrammeCategoryChoiceField(queryset=categories, label="Category")
+        category_admin = self.admin_site._registry.get(Category)
+        if category_admin is not None:
+            field.widget = AddInProgrammeWrapper(
+                field.widget,
+                db_field.remote_field,
+                self.admin_site,
+                can_add_related=category_admin.has_add_permission(request),
+                programme_id=edition.programme_id if edition is not None and edition.pk else None,
+            )
+        return field
+
+
+def organisation_label(organisation):
+    return f"{organisation.name} ({organisation.city})"
+
+
+class RecognitionImportForm(forms.Form):
+    rows = forms.CharField(
+        label="Paste the list",
+        required=False,
+        max_length=MAX_PASTE_CHARS,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 10, "cols": 100, "spellcheck": "false"}),
+        help_text="Copy the rows from a spreadsheet, the line naming the columns first.",
+    )
+    file = forms.FileField(
+        label="Or a CSV file",
+        required=False,
+        help_text=f"UTF-8 text, at most {MAX_IMPORT_ROWS:,} rows and {MAX_IMPORT_BYTES // 1024:,} kB.",
+    )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not cleaned_data.get("rows", "").strip() and not cleaned_data.get("file"):
+            raise ValidationError("Paste the list or choose a file.", code="nothing_to_import")
+        return cleaned_data
+
+    def text(self):
+        """The rows to import (RankingImportError when the file is not UTF-8 text)."""
+        upload = self.cleaned_data.get("file")
+        return decode(upload) if upload else self.cleaned_data["rows"]
 
 
 @admin.register(Edition)
@@ -229,6 +337,58 @@ class EditionAdmin(AwardsAdmin):
     search_fields = ["programme__name", "programme__short_name", "year"]
     autocomplete_fields = ["programme", "host_cities"]
     inlines = [RecognitionInline]
+
+    class Media:
+        css = {"all": ["admin/css/awards.css"]}
+
+    def get_urls(self):
+        opts = self.opts
+        import_view = self.admin_site.admin_view(self.import_recognitions_view)
+        name = f"{opts.app_label}_{opts.model_name}_import"
+        return [path("<path:object_id>/import/", import_view, name=name), *super().get_urls()]
+
+    def import_recognitions_view(self, request, object_id):
+        """Winners and finalists pasted or imported at once, all or none."""
+        edition = self.get_object(request, unquote(object_id))
+        if edition is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_change_permission(request, edition):
+            raise PermissionDenied
+        change_url = reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+            args=[quote(edition.pk)],
+            current_app=self.admin_site.name,
+        )
+        problems = []
+        if request.method == "POST":
+            form = RecognitionImportForm(request.POST, request.FILES)
+            if form.is_valid():
+                try:
+                    added = import_recognitions(edition, form.text())
+                except RankingImportError as error:
+                    problems = error.problems
+                else:
+                    summary = f"Imported {added} recognition{'s' if added != 1 else ''}."
+                    self.log_change(request, edition, summary)
+                    messages.success(request, summary)
+                    return HttpResponseRedirect(change_url)
+        else:
+            form = RecognitionImportForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import winners and finalists",
+            "subtitle": str(edition),
+            "opts": self.opts,
+            "original": edition,
+            "change_url": change_url,
+            "form": form,
+            "categories": edition.programme.categories.all(),
+            "problems": problems[:MAX_PROBLEMS_SHOWN],
+            "more_problems": max(0, len(problems) - MAX_PROBLEMS_SHOWN),
+            "media": self.media + form.media,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/awards/edition/import_recognitions.html", context)
 
 
 @admin.register(Recognition)
