@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import models, router, transaction
 from django.db.models import F, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -21,6 +21,7 @@ from citynews.admin_guards import BoundedInlineMixin, CheckedAutocompleteMixin, 
 from . import staged_uploads
 from .models import Article, Photo, Section
 from .photo_forms import AddPhotosField, PhotoForm, PhotoUploadField, StagedImageInput, check_added_photos
+from .uncommitted_files import removed_on_failure
 
 
 def may_edit(request, article):
@@ -281,7 +282,10 @@ class ArticleAdmin(CheckedAutocompleteMixin, CheckedSelectionMixin, SimpleHistor
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method == "POST" and request.FILES.getlist("add_photos"):
             self.take_in_added_photos(request)
-        return super().changeform_view(request, object_id, form_url, extra_context)
+        # A save that fails after some of its photos were written (the database refuses a later row) takes
+        # their files with it.
+        with removed_on_failure(using=router.db_for_write(self.model)):
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def take_in_added_photos(self, request):
         """Each photo of the "Add photos" input that passes the checks becomes a new photo row carrying it
