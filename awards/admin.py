@@ -230,10 +230,16 @@ class RecognitionFormSet(KeepsReportedFactsFormSet):
 
 
 class ProgrammeCategoryChoiceField(forms.ModelChoiceField):
-    """Categories labelled with their programme, so two programmes' “Enabling Technologies” differ."""
+    """Categories labelled with their programme, so two programmes' “Enabling Technologies” differ (in a new
+    edition, whose programme is not known yet; a saved edition offers its own programme's alone)."""
 
     def label_from_instance(self, category):
         return f"{category.name} ({category.programme.short_name or category.programme.name})"
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, category):
+        return category.name
 
 
 class AddInProgrammeWrapper(RelatedFieldWidgetWrapper):
@@ -282,10 +288,10 @@ class RecognitionInline(CheckedAutocompleteMixin, BoundedInlineMixin, admin.Tabu
         return field
 
     def category_field(self, db_field, request, edition):
-        categories = Category.objects.select_related("programme")
         if edition is not None and edition.pk:
-            categories = categories.filter(programme_id=edition.programme_id)
-        field = ProgrammeCategoryChoiceField(queryset=categories, label="Category")
+            field = CategoryChoiceField(queryset=Category.objects.filter(programme_id=edition.programme_id))
+        else:
+            field = ProgrammeCategoryChoiceField(queryset=Category.objects.select_related("programme"))
         category_admin = self.admin_site._registry.get(Category)
         if category_admin is not None:
             field.widget = AddInProgrammeWrapper(

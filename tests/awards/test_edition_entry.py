@@ -32,8 +32,19 @@ def test_the_category_picker_offers_only_the_editions_programme_labelled(editor_
     make_category(other, name="Enabling Technologies Award")
     picker = change_page(editor_client, edition).select_one("select[name=recognitions-0-category]")
     assert [o.get_text() for o in picker.select("option") if o["value"]] == [
+        "Enabling Technologies Award",
+        "Mobility Award",
+    ]
+
+
+def test_a_new_editions_category_picker_says_which_programme_each_is_of(editor_client):
+    make_category(make_programme(short_name="SCEWC"), name="Enabling Technologies Award")
+    make_category(make_programme(short_name="AP"), name="Enabling Technologies Award")
+    page = parse(editor_client.get("/admin/awards/edition/add/"))
+    picker = page.select_one("select[name=recognitions-0-category]")
+    assert [o.get_text() for o in picker.select("option") if o["value"]] == [
         "Enabling Technologies Award (SCEWC)",
-        "Mobility Award (SCEWC)",
+        "Enabling Technologies Award (AP)",
     ]
 
 
