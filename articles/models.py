@@ -465,7 +465,8 @@ class Photo(models.Model):
         return self.alt_text
 
     def clean(self):
-        if not self.alt_text.strip():
+        # An empty one is already "required"; this catches spaces alone, which that check lets through.
+        if self.alt_text and not self.alt_text.strip():
             raise ValidationError({"alt_text": "Describe the photo for readers who cannot see it."})
 
     def save(self, *args, **kwargs):

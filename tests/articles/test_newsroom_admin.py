@@ -31,7 +31,7 @@ def test_the_article_list_shows_status_as_a_badge_and_who_wrote_it(editor_client
     )
     page = parse(editor_client.get(CHANGELIST))
     headers = [th.get_text(strip=True) for th in page.select("#result_list thead th")[1:]]
-    assert headers == ["Title", "Status", "Section", "Published at", "Author"]
+    assert headers == ["Title", "Status", "Section", "Publication time", "Author"]
     rows = {
         row.select_one("th.field-headline").get_text(strip=True): (
             row.select_one(".status-badge")["class"][1],

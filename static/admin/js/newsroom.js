@@ -13,6 +13,8 @@
     const { editor, textarea } = event.detail
     if (textarea.name !== "body") return
     bodyEditor = editor
+    // Said outright: the library's own default is off (its NoSpellCheck extension, disabled in the model).
+    editor.view.dom.setAttribute("spellcheck", "true")
     const counter = document.createElement("p")
     counter.className = "word-count help"
     counter.setAttribute("aria-live", "polite")
@@ -22,7 +24,8 @@
     }
     editor.on("update", update)
     update()
-    textarea.closest(".prose-editor").after(counter)
+    const editorBox = textarea.closest(".prose-editor")
+    ;(editorBox.closest(".flex-container") || editorBox).after(counter)
     document.querySelectorAll("button[data-place-photo]").forEach((button) => { button.disabled = false })
   })
 
