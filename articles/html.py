@@ -103,11 +103,13 @@ def replace_photo_placeholders(html, replacement):
     return "".join(rewriter.out)
 
 
+# In sanitised HTML a "<" is markup, never text (text has "&lt;"), and a placeholder has exactly this form.
+_PLACEHOLDER = re.compile(r'<figure data-photo="([1-9][0-9]{0,17})"></figure>')
+
+
 def placed_photo_ids(html):
-    """The ids of the photos placed in a sanitised body, in order."""
-    ids = []
-    replace_photo_placeholders(html or "", lambda photo_id: ids.append(photo_id) or "")
-    return ids
+    """The ids of the photos placed in a sanitised body, in order (a reader's page asks: kept cheap)."""
+    return [int(photo_id) for photo_id in _PLACEHOLDER.findall(html or "")]
 
 
 def sanitize_html(html):

@@ -58,6 +58,8 @@ def test_the_sanitiser_keeps_exactly_the_photo_placeholder(html, kept):
 def test_placed_photo_ids_are_read_in_order():
     body = sanitize_html('<figure data-photo="7"></figure><p>x</p><figure data-photo="3"></figure>')
     assert placed_photo_ids(body) == [7, 3]
+    written_as_text = sanitize_html('<p>&lt;figure data-photo="5"&gt;&lt;/figure&gt; and data-photo="6"</p>')
+    assert placed_photo_ids(written_as_text) == []
 
 
 @pytest.fixture
