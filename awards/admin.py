@@ -55,7 +55,7 @@ SIMILARITY_CUTOFF = 0.8
 # The most rows one save of an inline may carry (BoundedInlineMixin). Django refuses a POST of more than
 # 1,000 fields (DATA_UPLOAD_MAX_NUMBER_FIELDS) anyway: about 160 ranking rows of six fields, or 100
 # recognition or edition rows of eight or nine. Longer rankings are imported from a CSV file
-# (RankingAdmin.import_entries_view), and a ranking with more entries than this shows no inline at all,
+# (RankingAdmin.run_import), and a ranking with more entries than this shows no inline at all,
 # so its own fields can still be saved.
 MAX_RANKING_ROWS_PER_SAVE = 160
 MAX_ROWS_PER_SAVE = 100
@@ -72,6 +72,68 @@ def admin_link(obj):
     opts = obj._meta
     url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(obj.pk)])
     return format_html('{}: <a href="{}">{}</a>', capfirst(opts.verbose_name), url, obj)
+
+
+class ImportPageMixin:
+    """An import page beside the change page ("<id>/import/"): a form whose rows are all checked, then all
+    saved or none, with each problem listed by line (``RankingImportError.problems``)."""
+
+    import_title = ""
+    import_form = None
+    import_form_id = ""
+    import_template = ""
+
+    def run_import(self, obj, form):
+        """Import what the valid ``form`` carries into ``obj``; return the summary for the editor."""
+        raise NotImplementedError
+
+    def get_urls(self):
+        opts = self.opts
+        import_view = self.admin_site.admin_view(self.import_view)
+        name = f"{opts.app_label}_{opts.model_name}_import"
+        # Before Django's own addresses, whose "<object_id>/" catch-all would take it.
+        return [path("<path:object_id>/import/", import_view, name=name), *super().get_urls()]
+
+    def import_view(self, request, object_id):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        change_url = reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+            args=[quote(obj.pk)],
+            current_app=self.admin_site.name,
+        )
+        problems = []
+        if request.method == "POST":
+            form = self.import_form(request.POST, request.FILES)
+            if form.is_valid():
+                try:
+                    summary = self.run_import(obj, form)
+                except RankingImportError as error:
+                    problems = error.problems
+                else:
+                    self.log_change(request, obj, summary)
+                    messages.success(request, summary)
+                    return HttpResponseRedirect(change_url)
+        else:
+            form = self.import_form()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": self.import_title,
+            "subtitle": str(obj),
+            "opts": self.opts,
+            "original": obj,
+            "change_url": change_url,
+            "form": form,
+            "form_id": self.import_form_id,
+            "problems": problems[:MAX_PROBLEMS_SHOWN],
+            "more_problems": max(0, len(problems) - MAX_PROBLEMS_SHOWN),
+            "media": self.media + form.media,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.import_template, context)
 
 
 @admin.register(City)
@@ -336,7 +398,11 @@ class RecognitionImportForm(forms.Form):
 
 
 @admin.register(Edition)
-class EditionAdmin(AwardsAdmin):
+class EditionAdmin(ImportPageMixin, AwardsAdmin):
+    import_title = "Import winners and finalists"
+    import_form = RecognitionImportForm
+    import_form_id = "recognition_import_form"
+    import_template = "admin/awards/edition/import_recognitions.html"
     list_display = ["__str__", "programme", "number", "year", "is_online"]
     list_filter = ["programme", "year"]
     list_select_related = ["programme"]
@@ -347,54 +413,9 @@ class EditionAdmin(AwardsAdmin):
     class Media:
         css = {"all": ["admin/css/awards.css"]}
 
-    def get_urls(self):
-        opts = self.opts
-        import_view = self.admin_site.admin_view(self.import_recognitions_view)
-        name = f"{opts.app_label}_{opts.model_name}_import"
-        return [path("<path:object_id>/import/", import_view, name=name), *super().get_urls()]
-
-    def import_recognitions_view(self, request, object_id):
-        """Winners and finalists pasted or imported at once, all or none."""
-        edition = self.get_object(request, unquote(object_id))
-        if edition is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        if not self.has_change_permission(request, edition):
-            raise PermissionDenied
-        change_url = reverse(
-            f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
-            args=[quote(edition.pk)],
-            current_app=self.admin_site.name,
-        )
-        problems = []
-        if request.method == "POST":
-            form = RecognitionImportForm(request.POST, request.FILES)
-            if form.is_valid():
-                try:
-                    added = import_recognitions(edition, form.text())
-                except RankingImportError as error:
-                    problems = error.problems
-                else:
-                    summary = f"Imported {added} recognition{'s' if added != 1 else ''}."
-                    self.log_change(request, edition, summary)
-                    messages.success(request, summary)
-                    return HttpResponseRedirect(change_url)
-        else:
-            form = RecognitionImportForm()
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Import winners and finalists",
-            "subtitle": str(edition),
-            "opts": self.opts,
-            "original": edition,
-            "change_url": change_url,
-            "form": form,
-            "categories": edition.programme.categories.all(),
-            "problems": problems[:MAX_PROBLEMS_SHOWN],
-            "more_problems": max(0, len(problems) - MAX_PROBLEMS_SHOWN),
-            "media": self.media + form.media,
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/awards/edition/import_recognitions.html", context)
+    def run_import(self, edition, form):
+        added = import_recognitions(edition, form.text())
+        return f"Imported {added} recognition{'s' if added != 1 else ''}."
 
 
 @admin.register(Recognition)
@@ -494,7 +515,11 @@ def import_summary(result):
 
 
 @admin.register(Ranking)
-class RankingAdmin(AwardsAdmin):
+class RankingAdmin(ImportPageMixin, AwardsAdmin):
+    import_title = "Import entries from CSV"
+    import_form = RankingImportForm
+    import_form_id = "ranking_import_form"
+    import_template = "admin/awards/ranking/import_entries.html"
     list_display = ["title", "year", "publisher", "field_size", "entry_count"]
     list_filter = ["year", "publisher"]
     search_fields = ["title", "slug", "publisher", "scope"]
@@ -530,55 +555,11 @@ class RankingAdmin(AwardsAdmin):
         context["max_inline_entries"] = MAX_RANKING_ROWS_PER_SAVE
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    def get_urls(self):
-        opts = self.opts
-        import_view = self.admin_site.admin_view(self.import_entries_view)
-        name = f"{opts.app_label}_{opts.model_name}_import"
-        # Before Django's own addresses, whose "<object_id>/" catch-all would take it.
-        return [path("<path:object_id>/import/", import_view, name=name), *super().get_urls()]
-
-    def import_entries_view(self, request, object_id):
+    def run_import(self, ranking, form):
         """Entries imported from a CSV file, all or none: for tables longer than the inline can take."""
-        ranking = self.get_object(request, unquote(object_id))
-        if ranking is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        if not self.has_change_permission(request, ranking):
-            raise PermissionDenied
-        change_url = reverse(
-            f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
-            args=[quote(ranking.pk)],
-            current_app=self.admin_site.name,
-        )
-        problems = []
-        if request.method == "POST":
-            form = RankingImportForm(request.POST, request.FILES)
-            if form.is_valid():
-                upload = form.cleaned_data["file"]
-                try:
-                    result = import_entries(ranking, upload, replace=form.cleaned_data["replace"])
-                except RankingImportError as error:
-                    problems = error.problems
-                else:
-                    summary = f"Imported {upload.name}: {import_summary(result)}."
-                    self.log_change(request, ranking, summary)
-                    messages.success(request, summary)
-                    return HttpResponseRedirect(change_url)
-        else:
-            form = RankingImportForm()
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Import entries from CSV",
-            "subtitle": str(ranking),
-            "opts": self.opts,
-            "original": ranking,
-            "change_url": change_url,
-            "form": form,
-            "problems": problems[:MAX_PROBLEMS_SHOWN],
-            "more_problems": max(0, len(problems) - MAX_PROBLEMS_SHOWN),
-            "media": self.media + form.media,
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/awards/ranking/import_entries.html", context)
+        upload = form.cleaned_data["file"]
+        result = import_entries(ranking, upload, replace=form.cleaned_data["replace"])
+        return f"Imported {upload.name}: {import_summary(result)}."
 
 
 @admin.register(RankingEntry)
