@@ -130,7 +130,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
             ],
             # {% media_with_nonce %} renders form media (import maps included) with the request's CSP nonce.
-            "libraries": {"csp_media": "citynews.csp_media"},
+            "libraries": {"csp_media": "citynews.csp_media", "newsroom": "citynews.dashboard"},
         },
     },
 ]

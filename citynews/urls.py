@@ -11,7 +11,7 @@ from .media import serve_media
 
 admin.site.site_header = "citynews newsroom"
 admin.site.site_title = "citynews admin"
-# The front page opens with the newsroom dashboard (articles/dashboard.py).
+# The front page opens with the newsroom dashboard (citynews/dashboard.py).
 admin.site.index_template = "admin/newsroom_index.html"
 admin.site.index_title = "Newsroom"
 
