@@ -4,12 +4,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
-from django.db.models import F
+from django.db import models, router, transaction
+from django.db.models import F, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import ngettext
@@ -19,8 +19,11 @@ from taggit.models import Tag
 from citynews.admin_guards import BoundedInlineMixin, CheckedAutocompleteMixin, CheckedSelectionMixin
 from citynews.text import validate_single_line
 
-from .images import PhotoNotStored, inspect_upload
+from . import staged_uploads
+from .images import PhotoNotStored
 from .models import Article, Photo, Section
+from .photo_forms import AddPhotosField, PhotoForm, PhotoUploadField, StagedImageInput, check_added_photos
+from .uncommitted_files import removed_on_failure
 
 
 def may_edit(request, article):
@@ -30,24 +33,6 @@ def may_edit(request, article):
         or article.status != Article.Status.PUBLISHED
         or request.user.has_perm("articles.publish_article")
     )
-
-
-class PhotoUploadField(forms.ImageField):
-    """Our own checks run before Django's, so the editor reads why a file was refused.
-
-    The upload's own name is never stored (images.stored_name), so it may be as long as the editor's
-    computer allows, in any script: the model field's length applies to the stored name alone.
-    """
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **(kwargs | {"max_length": None}))
-
-    def to_python(self, data):
-        upload = forms.FileField.to_python(self, data)
-        if upload is None:
-            return None
-        inspect_upload(upload)
-        return super().to_python(data)
 
 
 class PhotoInlineFormSet(forms.BaseInlineFormSet):
@@ -74,16 +59,18 @@ NOT_EDITORS_CHANGES = {
     "content_changed_at",
     "reading_minutes",
     "search_vector",
+    "rendered_body",
 }
 
 
 class PhotoInline(BoundedInlineMixin, admin.StackedInline):
     model = Photo
+    form = PhotoForm
     formset = PhotoInlineFormSet
     extra = 1
     fields = [("image", "preview"), "alt_text", ("caption", "credit"), ("taken_on", "is_lead", "position")]
     readonly_fields = ["preview"]
-    formfield_overrides = {models.ImageField: {"form_class": PhotoUploadField}}
+    formfield_overrides = {models.ImageField: {"form_class": PhotoUploadField, "widget": StagedImageInput}}
     # Also the most forms the formset will build (BoundedInlineMixin).
     max_num = MAX_PHOTOS_PER_ARTICLE
 
@@ -100,10 +87,17 @@ class PhotoInline(BoundedInlineMixin, admin.StackedInline):
     def preview(self, photo):
         if not photo.pk:
             return "—"
+        # The button works once the body editor is ready (static/admin/js/newsroom.js enables it).
         return format_html(
-            '<img src="{}" alt="{}" width="160" style="height:auto;border-radius:4px">',
+            '<img src="{}" alt="{}" width="160" style="height:auto;border-radius:4px" data-photo-preview="{}" '
+            'data-photo-alt="{}"><br>Photo #{} <button type="button" class="button" data-place-photo="{}" disabled>'
+            "Place in story</button>",
             photo.thumbnail_url,
             photo.alt_text,
+            photo.pk,
+            photo.alt_text,
+            photo.pk,
+            photo.pk,
         )
 
 
@@ -131,6 +125,15 @@ class ArticleAdminForm(forms.ModelForm):
     """Carries the version the editor opened, so a save based on a stale copy is refused, not applied."""
 
     opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    add_photos = AddPhotosField(
+        label="Add photos",
+        help_text="Choose several at once; each gets a row below for its alt text and caption when you save.",
+    )
+    refused_photos = ()  # set per request by ArticleAdmin.get_form
+
+    def clean_add_photos(self):
+        if self.refused_photos:
+            raise ValidationError([f"Not added: {problem}" for problem in self.refused_photos], code="photo_refused")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -138,6 +141,11 @@ class ArticleAdminForm(forms.ModelForm):
             # From the table, not the instance: a revert form's instance is an old version.
             current = Article.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
             self.initial["opened_version"] = current
+        if "tags" in self.fields:
+            # static/admin/js/newsroom.js suggests existing tags from the admin's own autocomplete as the editor types.
+            self.fields["tags"].widget.attrs.update(
+                {"data-suggestions-url": reverse("admin:autocomplete"), "autocomplete": "off"}
+            )
 
     def clean_tags(self):
         # Taggit's field has no length check of its own; the database column does, with a server error.
@@ -187,7 +195,8 @@ class ArticleAdminForm(forms.ModelForm):
 class ArticleAdmin(CheckedAutocompleteMixin, CheckedSelectionMixin, SimpleHistoryAdmin):
     form = ArticleAdminForm
     object_history_template = "admin/articles/article/object_history.html"
-    list_display = ["title", "status", "is_live_now", "section", "published_at", "updated_at"]
+    list_display = ["headline", "status_badge", "section", "publication_time", "author"]
+    list_display_links = ["headline"]
     list_filter = ["status", "section", "published_at", "tags"]
     list_select_related = ["section"]
     search_fields = ["title", "standfirst", "source_name", "byline"]
@@ -204,11 +213,46 @@ class ArticleAdmin(CheckedAutocompleteMixin, CheckedSelectionMixin, SimpleHistor
         ("Filing", {"fields": ["section", "tags"]}),
         ("Facts", {"fields": ["cities", "recognitions", "ranking_entries"]}),
         ("Publishing", {"fields": ["status", "published_at"]}),
+        ("Several photos at once", {"fields": ["add_photos"]}),
     ]
+    # Fields of the form alone, which a read-only page has nothing to show for.
+    FORM_ONLY_FIELDS = {"opened_version", "add_photos"}
 
-    @admin.display(boolean=True, description="Live")
-    def is_live_now(self, article):
-        return article.is_live
+    class Media:
+        js = ["admin/js/newsroom.js"]
+        css = {"all": ["admin/css/newsroom.css"]}
+
+    def get_queryset(self, request):
+        # The account that created the story, from its first version: one subquery for the whole list.
+        creator = Article.history.filter(id=OuterRef("pk"), history_type="+").order_by("history_date")
+        return super().get_queryset(request).annotate(created_by=Subquery(creator.values("history_user__username")[:1]))
+
+    @admin.display(description="Title", ordering="title")
+    def headline(self, article):
+        return article.title
+
+    @admin.display(description="Status", ordering="status")
+    def status_badge(self, article):
+        if article.status == Article.Status.DRAFT:
+            state, label = "draft", "Draft"
+        elif article.is_live:
+            state, label = "live", "Live"
+        else:
+            state, label = "scheduled", "Scheduled"
+        return format_html('<span class="status-badge status-badge--{}">{}</span>', state, label)
+
+    @admin.display(description="Publication time", ordering="published_at")
+    def publication_time(self, article):
+        # Short enough to leave the title its two lines at 1,280 px ("29 Nov 2026, 22:48").
+        if article.published_at is None:
+            return "—"
+        local = timezone.localtime(article.published_at)
+        return format_html('<time datetime="{}">{}</time>', local.isoformat(), local.strftime("%d %b %Y, %H:%M"))
+
+    @admin.display(description="Author", ordering="byline")
+    def author(self, article):
+        """The byline readers see; for a story without one, the account that created it."""
+        return article.byline or getattr(article, "created_by", None) or "—"
 
     def get_fieldsets(self, request, obj=None):
         # The change page in read-only mode has no save to protect, and would show the hidden version as an
@@ -217,8 +261,9 @@ class ArticleAdmin(CheckedAutocompleteMixin, CheckedSelectionMixin, SimpleHistor
         if not on_change_page or obj is None or self.has_change_permission(request, obj):
             return self.fieldsets
         return [
-            (name, {**options, "fields": [f for f in options["fields"] if f != "opened_version"]})
+            (name, {**options, "fields": fields})
             for name, options in self.fieldsets
+            if (fields := [f for f in options["fields"] if f not in self.FORM_ONLY_FIELDS])
         ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -235,17 +280,11 @@ class ArticleAdmin(CheckedAutocompleteMixin, CheckedSelectionMixin, SimpleHistor
     def has_delete_permission(self, request, obj=None):
         return may_edit(request, obj) and super().has_delete_permission(request, obj)
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except PhotoNotStored as failure:
-            # The whole save was rolled back (the admin's transaction) and its files removed: the editor
-            # gets the form again, with what they typed and why nothing was saved.
-            request.photo_not_stored = failure
-            return super().changeform_view(request, object_id, form_url, extra_context)
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        refused = getattr(request, "refused_photos", ())
+        if refused:
+            form = type(form.__name__, (form,), {"refused_photos": refused})
         failure = getattr(request, "photo_not_stored", None)
         if failure is None:
             return form
@@ -256,6 +295,63 @@ class ArticleAdmin(CheckedAutocompleteMixin, CheckedSelectionMixin, SimpleHistor
                 raise ValidationError(str(failure), code="photo_not_stored")
 
         return NotStoredForm
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, PhotoInline):
+            kwargs["form_kwargs"] = {"session_key": request.session.session_key}
+        return kwargs
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and request.FILES.getlist("add_photos"):
+            self.take_in_added_photos(request)
+        try:
+            # A save that fails after some of its photos were written (the database refuses a later row)
+            # takes their files with it.
+            with removed_on_failure(using=router.db_for_write(self.model)):
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except PhotoNotStored as failure:
+            # The whole save was rolled back (the admin's transaction) and its files removed: the editor
+            # gets the form again, with what they typed, the photos kept, and why nothing was saved.
+            request.photo_not_stored = failure
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def take_in_added_photos(self, request):
+        """Each photo of the "Add photos" input that passes the checks becomes a new photo row carrying it
+        (staged, so the rows' thumbnails show); the save then asks for their alt text, which only the editor
+        can give, and the refused files are named as an error of the field."""
+        data = request.POST.copy()
+        try:
+            rows = int(data.get("photos-TOTAL_FORMS", ""))
+        except ValueError:
+            return  # a broken management form is reported by the formset itself
+        room = max(0, MAX_PHOTOS_PER_ARTICLE - rows)
+        staged, request.refused_photos = check_added_photos(
+            request.FILES.getlist("add_photos"), request.session.session_key, room
+        )
+        for number, upload in enumerate(staged, start=rows):
+            data[f"photos-{number}-image-staged"] = upload.token
+            data[f"photos-{number}-position"] = str(number)
+        data["photos-TOTAL_FORMS"] = str(rows + len(staged))
+        request.POST = data
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        self.keep_chosen_photos(request, context.get("inline_admin_formsets", []))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @staticmethod
+    def keep_chosen_photos(request, inline_admin_formsets):
+        """A save that failed keeps the photos its rows had chosen: staged, and shown instead of asking again."""
+        for inline_admin_formset in inline_admin_formsets:
+            for form in inline_admin_formset.formset.forms if inline_admin_formset.formset.is_bound else []:
+                if isinstance(form, PhotoForm) and (upload := form.chosen_upload()) is not None:
+                    form.fields["image"].widget.staged = staged_uploads.stage(upload, request.session.session_key)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        for photo_form in formset.forms:
+            if isinstance(photo_form, PhotoForm) and (upload := photo_form.chosen_upload()) is not None:
+                staged_uploads.discard_after_commit(upload)
 
     def save_model(self, request, obj, form, change):
         if not self.has_publish_permission(request):

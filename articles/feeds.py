@@ -102,7 +102,7 @@ class LatestArticlesFeed(Feed):
 
     def item_extra_kwargs(self, item):
         # Stored sanitised (Article.save), so it is safe to hand to feed readers as HTML.
-        return {"content": item.body}
+        return {"content": item.rendered_body}
 
     def item_pubdate(self, item):
         return item.published_at

@@ -5,6 +5,7 @@ Everything here runs when an editor saves a photo, never during a reader's
 request: pages read the stored rendition list and dimensions from the row.
 """
 
+import base64
 import io
 import logging
 import math
@@ -230,3 +231,15 @@ def make_renditions(storage, name, widths=None):
         remove_files(storage, written)
         raise
     return [{"width": w, "height": h, "name": saved} for (w, h, _data), saved in zip(encoded, written, strict=True)]
+
+
+def thumbnail_data_uri(upload, width=240):
+    """A small WebP preview of an inspected upload as a ``data:`` address, for the editor's form alone."""
+    upload.seek(0)
+    with Image.open(upload, formats=ALLOWED_FORMATS) as original:
+        original.seek(0)
+        image = ImageOps.exif_transpose(original)
+        image = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB")
+    upload.seek(0)
+    image.thumbnail((width, width * 4))
+    return "data:image/webp;base64," + base64.b64encode(_encode(image, "WEBP", quality=70)).decode("ascii")

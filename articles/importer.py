@@ -33,7 +33,6 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.utils.html import format_html
 from django.utils.text import Truncator, slugify
 
@@ -41,6 +40,7 @@ from citynews.text import SINGLE_LINE_FORBIDDEN, describe, without_control_chara
 
 from .images import PhotoNotStored, inspect_upload
 from .models import Article, Photo
+from .uncommitted_files import removed_on_failure
 
 MAX_STORY_BYTES = 1_000_000
 UPDATED_FORMAT = "%Y-%m-%d %H:%M"
@@ -322,7 +322,7 @@ def _missing_photo_note(image):
     )
 
 
-@transaction.atomic
+@removed_on_failure()
 def create_draft(parsed, *, folder=None, section=None):
     """Save ``parsed`` as a draft Article with the photos found in ``folder``; all or nothing."""
     photo_files = locate_photos(parsed, folder)  # before any write, so a bad photo saves nothing

@@ -12,8 +12,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import connections, models, router
 from django.db.models import Exists, FilteredRelation, OuterRef, Prefetch, Q, Value
-from django.db.models.signals import pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
+from django.template import engines
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -27,7 +28,7 @@ from taggit.models import Tag
 from citynews.text import plain_text_constraints, validate_multi_line, validate_single_line
 
 from . import images
-from .html import sanitize_html
+from .html import placed_photo_ids, replace_photo_placeholders, sanitize_html
 from .signals import remove_photo_files
 from .uncommitted_files import kept_if_committed
 
@@ -101,7 +102,7 @@ class ArticleQuerySet(models.QuerySet):
             listing = self.select_related("section").prefetch_related(
                 Prefetch("photos", queryset=Photo.objects.filter(is_lead=True), to_attr="lead_photos")
             )
-        return listing.defer("search_vector") if with_body else listing.defer("body", "search_vector")
+        return listing.defer("search_vector") if with_body else listing.defer("body", "rendered_body", "search_vector")
 
     def for_detail(self):
         """A story page: its photos, tags and cities, and whether it reports awards or ranks at all.
@@ -214,6 +215,9 @@ class Article(models.Model):
                 "TableCell": True,
                 "History": True,
                 "SpecialCharacters": True,
+                # The library turns the browser's spellcheck off by default; a newsroom wants it.
+                "NoSpellCheck": False,
+                "PhotoFigure": True,
             }
         },
         sanitize=sanitize_html,
@@ -232,6 +236,10 @@ class Article(models.Model):
         blank=True,
         help_text="When the source last updated the story, so editors can judge how fresh it is.",
     )
+    # The body as readers get it: the photo placeholders replaced by their figures, rendered when the story or
+    # one of its photos is saved, never per request (Article.render_body). Nullable only so that SQLite adds the
+    # column in place rather than rebuilding the table under its timeline triggers; every save fills it.
+    rendered_body = models.TextField(null=True, editable=False)
     byline = models.CharField(max_length=120, blank=True, validators=[validate_single_line])
     section = models.ForeignKey(Section, on_delete=models.PROTECT, null=True, blank=True, related_name="articles")
     tags = TaggableManager(blank=True)
@@ -258,8 +266,8 @@ class Article(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ArticleQuerySet.as_manager()
-    # The search vector is derived by the database from the other fields: no need to keep its past.
-    history = HistoricalRecords(excluded_fields=["search_vector"])
+    # Derived from the other fields (by the database, or on save): no need to keep their past.
+    history = HistoricalRecords(excluded_fields=["search_vector", "rendered_body"])
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -310,6 +318,7 @@ class Article(models.Model):
             # A title of punctuation alone slugifies to nothing; a slug must still exist for the URL.
             self.slug = slugify(self.title, allow_unicode=True)[:200] or f"story-{uuid.uuid4().hex[:12]}"
         self.reading_minutes = reading_minutes(self.body)
+        self.rendered_body = self.render_body()
         if self.status == self.Status.PUBLISHED and self.published_at is not None and self._changed_for_readers():
             # A scheduled story's change becomes visible only when it goes live.
             self.content_changed_at = max(timezone.now(), self.published_at)
@@ -317,6 +326,31 @@ class Article(models.Model):
             self.version += 1
         super().save(*args, **kwargs)
         self._loaded_visible = self._visible_values()
+
+    def render_body(self, photos=None):
+        """The body with each placed photo's reader figure; a placeholder naming no photo of this story is dropped."""
+        if "data-photo" not in self.body:
+            return self.body
+        if photos is None:
+            photos = self.photos.all() if self.pk else []
+        own = {photo.pk: photo for photo in photos}
+
+        # The readers' own figure macro (templates/includes/photo.html): the same renditions, sizes and lazy loading.
+        photo_figure = engines["jinja2"].env.get_template("includes/photo.html").module.photo_figure
+
+        def figure(photo_id):
+            return str(photo_figure(own[photo_id], **{"class": "photo--in-body"})).strip() if photo_id in own else ""
+
+        return replace_photo_placeholders(self.body, figure)
+
+    def refresh_rendered_body(self):
+        """Render the body again after its photos changed (an UPDATE: no new version, no history entry)."""
+        self.rendered_body = self.render_body(Photo.objects.filter(article=self))
+        Article.objects.filter(pk=self.pk).update(rendered_body=self.rendered_body)
+
+    @property
+    def placed_photo_ids(self):
+        return placed_photo_ids(self.body)
 
     @property
     def is_live(self):
@@ -356,7 +390,9 @@ class Article(models.Model):
 
     @property
     def gallery(self):
-        return [photo for photo in self.photos.all() if not photo.is_lead]
+        """The photos shown after the text: neither the lead nor placed in the body."""
+        placed = set(self.placed_photo_ids)
+        return [photo for photo in self.photos.all() if not photo.is_lead and photo.pk not in placed]
 
     @property
     def last_published_change(self):
@@ -432,7 +468,8 @@ class Photo(models.Model):
         return self.alt_text
 
     def clean(self):
-        if not self.alt_text.strip():
+        # An empty one is already "required"; this catches spaces alone, which that check lets through.
+        if self.alt_text and not self.alt_text.strip():
             raise ValidationError({"alt_text": "Describe the photo for readers who cannot see it."})
 
     def clean_fields(self, exclude=None):
@@ -553,3 +590,13 @@ def give_every_tag_an_address(sender, instance, **kwargs):
     # A name of only punctuation ("!!!") slugifies to "", which no tag page URL can carry.
     if not instance.slug:
         instance.slug = f"tag-{instance.name.encode().hex()}"[:100]
+
+
+@receiver([post_save, post_delete], sender=Photo, dispatch_uid="articles.photo_changes_rerender_body")
+def render_body_with_photo(sender, instance, raw=False, **kwargs):
+    # A placed photo's caption, credit or file changed, or it was deleted: readers' copy of the body follows.
+    if raw:
+        return
+    article = Article.objects.filter(pk=instance.article_id).only("pk", "body").first()
+    if article is not None and instance.pk in article.placed_photo_ids:
+        article.refresh_rendered_body()

@@ -8,7 +8,7 @@ def remove_photo_files(sender, instance, using, **kwargs):
 
     After the commit only: a rolled-back delete must still find its files. Robust: a file that
     cannot be removed is logged and left to the sweep, and never stops the other on-commit
-    callbacks (articles/uncommitted_files.py relies on that).
+    callbacks.
     """
     storage = instance.image.storage
     names = [instance.image.name, *(rendition["name"] for rendition in instance.renditions)]

@@ -1,28 +1,31 @@
 """
-Files written for a database row that is not committed yet: removed if it never is.
+Files written for a database row that is not committed yet: removed, explicitly, when the work fails.
 
-``Photo.save()`` writes the image and its renditions before the row that names them (the row
-stores their names and sizes). When that row's transaction rolls back, whether the row itself
-failed or anything later in the same atomic block did (the admin's next inline, an import's next
-photo), no row names the files any more.
+``Photo.save()`` writes the image and its renditions before the row that names them (the row stores
+their names and sizes). Two blocks, both atomic, keep the files in step with the rows:
 
-Django has ``on_commit()`` and, on purpose, no rollback hook; what it does promise is that the
-on-commit callbacks of a transaction or savepoint that rolls back are discarded, never called. So
-the written names go to an on-commit callback that, when called, notes the commit, and when
-discarded uncalled removes the files. CPython frees a discarded callback at once, so the files
-go while the rollback happens. A process killed mid-transaction runs no Python at all: its files
-are left to ``manage.py remove_orphaned_photo_files``.
+- ``kept_if_committed(storage, using)`` wraps one photo's save. If anything inside fails, the files
+  it wrote are removed there and then. If it succeeds, they are handed to the enclosing
+  ``removed_on_failure`` block, if there is one.
+- ``removed_on_failure(using)`` wraps a unit of work that saves photos and may fail after them: the
+  admin's save of a story with its photos, the import of a story. If it ends in an exception (its
+  transaction or savepoint rolls back), every file its photos wrote is removed.
 
-A failing on-commit callback makes Django skip the ones registered after it, which would then be
-discarded uncalled after a commit: every callback in this project is registered ``robust=True``.
+Django has no rollback hook, so a transaction that rolls back outside such a block (a script's own
+``atomic()``), or a process killed mid-save, leaves files that no row names: ``manage.py
+remove_orphaned_photo_files`` finds and removes them once they are older than its grace period.
 """
 
 import logging
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
+
+# The files written inside the innermost removed_on_failure() block: [(storage, [names])].
+_written_in_block = ContextVar("written_in_block", default=None)
 
 
 def remove_files(storage, names):
@@ -33,40 +36,35 @@ def remove_files(storage, names):
             logger.exception("Could not remove %s", name)
 
 
-class _KeptIfCommitted:
-    """The on-commit callback: called, the files stay; discarded without being called, they go."""
-
-    def __init__(self, storage, names):
-        self.storage, self.names, self.settled = storage, names, False
-
-    def __call__(self):
-        self.settled = True
-
-    def remove(self):
-        self.settled = True
-        remove_files(self.storage, self.names)
-
-    def __del__(self):
-        if not self.settled:
-            self.remove()
+@contextmanager
+def removed_on_failure(using=None):
+    """An atomic block: the files of every photo saved inside it are removed if it ends in an exception."""
+    written = []
+    token = _written_in_block.set(written)
+    try:
+        with transaction.atomic(using=using):
+            yield
+    except BaseException:
+        for storage, names in written:
+            remove_files(storage, names)
+        raise
+    finally:
+        _written_in_block.reset(token)
+    if (enclosing := _written_in_block.get()) is not None:
+        # Committed only with the enclosing block: if that one fails, these go too.
+        enclosing.extend(written)
 
 
 @contextmanager
 def kept_if_committed(storage, using):
-    """An atomic block: the files named in the list it yields stay only if it commits (with any outer block).
-
-    A failure inside the block removes them at once; a rollback of an enclosing block later, when
-    Django discards the block's on-commit callbacks.
-    """
-    written = []
-    files = _KeptIfCommitted(storage, written)
+    """An atomic block around one save: the files named in the list it yields are removed if the block
+    fails, and later if the enclosing ``removed_on_failure`` block fails."""
+    names = []
     try:
         with transaction.atomic(using=using):
-            # The block's first callback: as the outermost block, nothing can fail before it runs.
-            transaction.on_commit(files, using=using, robust=True)
-            yield written
+            yield names
     except BaseException:
-        # Not settled means not committed (a failing later callback comes after ours): no row names them.
-        if not files.settled:
-            files.remove()
+        remove_files(storage, names)
         raise
+    if (enclosing := _written_in_block.get()) is not None:
+        enclosing.append((storage, names))

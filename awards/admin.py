@@ -9,11 +9,13 @@ corrects it, or takes it out of the stories first.
 """
 
 import difflib
+import functools
 from collections import Counter
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
@@ -39,14 +41,22 @@ from .models import (
     links_keeping_cities,
     normalise_category_name,
 )
-from .ranking_import import MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, MAX_PROBLEMS_SHOWN, RankingImportError, import_entries
+from .ranking_import import (
+    MAX_IMPORT_BYTES,
+    MAX_IMPORT_ROWS,
+    MAX_PROBLEMS_SHOWN,
+    RankingImportError,
+    decode,
+    import_entries,
+)
+from .recognition_import import MAX_PASTE_CHARS, import_recognitions
 
 SIMILARITY_CUTOFF = 0.8
 
 # The most rows one save of an inline may carry (BoundedInlineMixin). Django refuses a POST of more than
 # 1,000 fields (DATA_UPLOAD_MAX_NUMBER_FIELDS) anyway: about 160 ranking rows of six fields, or 100
 # recognition or edition rows of eight or nine. Longer rankings are imported from a CSV file
-# (RankingAdmin.import_entries_view), and a ranking with more entries than this shows no inline at all,
+# (RankingAdmin.run_import), and a ranking with more entries than this shows no inline at all,
 # so its own fields can still be saved.
 MAX_RANKING_ROWS_PER_SAVE = 160
 MAX_ROWS_PER_SAVE = 100
@@ -63,6 +73,68 @@ def admin_link(obj):
     opts = obj._meta
     url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(obj.pk)])
     return format_html('{}: <a href="{}">{}</a>', capfirst(opts.verbose_name), url, obj)
+
+
+class ImportPageMixin:
+    """An import page beside the change page ("<id>/import/"): a form whose rows are all checked, then all
+    saved or none, with each problem listed by line (``RankingImportError.problems``)."""
+
+    import_title = ""
+    import_form = None
+    import_form_id = ""
+    import_template = ""
+
+    def run_import(self, obj, form):
+        """Import what the valid ``form`` carries into ``obj``; return the summary for the editor."""
+        raise NotImplementedError
+
+    def get_urls(self):
+        opts = self.opts
+        import_view = self.admin_site.admin_view(self.import_view)
+        name = f"{opts.app_label}_{opts.model_name}_import"
+        # Before Django's own addresses, whose "<object_id>/" catch-all would take it.
+        return [path("<path:object_id>/import/", import_view, name=name), *super().get_urls()]
+
+    def import_view(self, request, object_id):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        change_url = reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+            args=[quote(obj.pk)],
+            current_app=self.admin_site.name,
+        )
+        problems = []
+        if request.method == "POST":
+            form = self.import_form(request.POST, request.FILES)
+            if form.is_valid():
+                try:
+                    summary = self.run_import(obj, form)
+                except RankingImportError as error:
+                    problems = error.problems
+                else:
+                    self.log_change(request, obj, summary)
+                    messages.success(request, summary)
+                    return HttpResponseRedirect(change_url)
+        else:
+            form = self.import_form()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": self.import_title,
+            "subtitle": str(obj),
+            "opts": self.opts,
+            "original": obj,
+            "change_url": change_url,
+            "form": form,
+            "form_id": self.import_form_id,
+            "problems": problems[:MAX_PROBLEMS_SHOWN],
+            "more_problems": max(0, len(problems) - MAX_PROBLEMS_SHOWN),
+            "media": self.media + form.media,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.import_template, context)
 
 
 @admin.register(City)
@@ -90,6 +162,13 @@ class OrganisationAdmin(AwardsAdmin):
     list_select_related = ["city__parent"]
     search_fields = ["name", "city__name"]
     autocomplete_fields = ["city"]
+
+    def get_queryset(self, request):
+        # Pickers show "Bureau (City)": which organisation is which.
+        return super().get_queryset(request).select_related("city__parent")
+
+    def autocomplete_label(self, organisation):
+        return organisation_label(organisation)
 
 
 class EditionInline(BoundedInlineMixin, admin.TabularInline):
@@ -213,23 +292,131 @@ class RecognitionFormSet(KeepsReportedFactsFormSet):
     row_display_relations = ["edition__programme", "category", "city", "organisation"]
 
 
+class ProgrammeCategoryChoiceField(forms.ModelChoiceField):
+    """Categories labelled with their programme, so two programmes' “Enabling Technologies” differ (in a new
+    edition, whose programme is not known yet; a saved edition offers its own programme's alone)."""
+
+    def label_from_instance(self, category):
+        return f"{category.name} ({category.programme.short_name or category.programme.name})"
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, category):
+        return category.name
+
+
+class AddInProgrammeWrapper(RelatedFieldWidgetWrapper):
+    """The category picker's "+" opens the add form with the edition's programme already chosen."""
+
+    def __init__(self, *args, programme_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programme_id = programme_id
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if self.programme_id:
+            context["url_params"] += f"&programme={self.programme_id}"
+        return context
+
+
 class RecognitionInline(CheckedAutocompleteMixin, BoundedInlineMixin, admin.TabularInline):
+    """One line per recognition that fits a 1,280 px window: a plain category list limited to the edition's
+    programme, with "+" to add one; searchable city and organisation pickers that say which is which; no
+    change, delete or view icons beside them (static/admin/css/awards.css sets the widths)."""
+
     model = Recognition
     formset = RecognitionFormSet
     max_num = MAX_ROWS_PER_SAVE
     fields = ["category", "result", "city", "organisation", "project_name", "note"]
-    autocomplete_fields = ["category", "city", "organisation"]
-    extra = 1
+    autocomplete_fields = ["city", "organisation"]
+    extra = 5
+    classes = ["recognitions-inline"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        callback = functools.partial(self.formfield_for_dbfield, request=request, edition=obj)
+        return super().get_formset(request, obj, formfield_callback=callback, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, edition=None, **kwargs):
+        if db_field.name == "category":
+            return self.category_field(db_field, request, edition)
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(getattr(field, "widget", None), RelatedFieldWidgetWrapper):
+            field.widget.can_add_related = field.widget.can_change_related = False
+            field.widget.can_delete_related = field.widget.can_view_related = False
+        if db_field.name == "organisation" and field is not None:
+            field.label_from_instance = organisation_label
+            field.queryset = field.queryset.select_related("city")
+        if db_field.name in {"project_name", "note"}:
+            field.widget.attrs["size"] = 18
+        return field
+
+    def category_field(self, db_field, request, edition):
+        if edition is not None and edition.pk:
+            field = CategoryChoiceField(queryset=Category.objects.filter(programme_id=edition.programme_id))
+        else:
+            field = ProgrammeCategoryChoiceField(queryset=Category.objects.select_related("programme"))
+        category_admin = self.admin_site._registry.get(Category)
+        if category_admin is not None:
+            field.widget = AddInProgrammeWrapper(
+                field.widget,
+                db_field.remote_field,
+                self.admin_site,
+                can_add_related=category_admin.has_add_permission(request),
+                programme_id=edition.programme_id if edition is not None and edition.pk else None,
+            )
+        return field
+
+
+def organisation_label(organisation):
+    return f"{organisation.name} ({organisation.city})"
+
+
+class RecognitionImportForm(forms.Form):
+    rows = forms.CharField(
+        label="Paste the list",
+        required=False,
+        max_length=MAX_PASTE_CHARS,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 10, "cols": 100, "spellcheck": "false"}),
+        help_text="Copy the rows from a spreadsheet, the line naming the columns first.",
+    )
+    file = forms.FileField(
+        label="Or a CSV file",
+        required=False,
+        help_text=f"UTF-8 text, at most {MAX_IMPORT_ROWS:,} rows and {MAX_IMPORT_BYTES // 1024:,} kB.",
+    )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not cleaned_data.get("rows", "").strip() and not cleaned_data.get("file"):
+            raise ValidationError("Paste the list or choose a file.", code="nothing_to_import")
+        return cleaned_data
+
+    def text(self):
+        """The rows to import (RankingImportError when the file is not UTF-8 text)."""
+        upload = self.cleaned_data.get("file")
+        return decode(upload) if upload else self.cleaned_data["rows"]
 
 
 @admin.register(Edition)
-class EditionAdmin(AwardsAdmin):
+class EditionAdmin(ImportPageMixin, AwardsAdmin):
+    import_title = "Import winners and finalists"
+    import_form = RecognitionImportForm
+    import_form_id = "recognition_import_form"
+    import_template = "admin/awards/edition/import_recognitions.html"
     list_display = ["__str__", "programme", "number", "year", "is_online"]
     list_filter = ["programme", "year"]
     list_select_related = ["programme"]
     search_fields = ["programme__name", "programme__short_name", "year"]
     autocomplete_fields = ["programme", "host_cities"]
     inlines = [RecognitionInline]
+
+    class Media:
+        css = {"all": ["admin/css/awards.css"]}
+
+    def run_import(self, edition, form):
+        added = import_recognitions(edition, form.text())
+        return f"Imported {added} recognition{'s' if added != 1 else ''}."
 
 
 @admin.register(Recognition)
@@ -334,7 +521,11 @@ def import_summary(result):
 
 
 @admin.register(Ranking)
-class RankingAdmin(AwardsAdmin):
+class RankingAdmin(ImportPageMixin, AwardsAdmin):
+    import_title = "Import entries from CSV"
+    import_form = RankingImportForm
+    import_form_id = "ranking_import_form"
+    import_template = "admin/awards/ranking/import_entries.html"
     list_display = ["title", "year", "publisher", "field_size", "entry_count"]
     list_filter = ["year", "publisher"]
     search_fields = ["title", "slug", "publisher", "scope"]
@@ -370,55 +561,11 @@ class RankingAdmin(AwardsAdmin):
         context["max_inline_entries"] = MAX_RANKING_ROWS_PER_SAVE
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    def get_urls(self):
-        opts = self.opts
-        import_view = self.admin_site.admin_view(self.import_entries_view)
-        name = f"{opts.app_label}_{opts.model_name}_import"
-        # Before Django's own addresses, whose "<object_id>/" catch-all would take it.
-        return [path("<path:object_id>/import/", import_view, name=name), *super().get_urls()]
-
-    def import_entries_view(self, request, object_id):
+    def run_import(self, ranking, form):
         """Entries imported from a CSV file, all or none: for tables longer than the inline can take."""
-        ranking = self.get_object(request, unquote(object_id))
-        if ranking is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        if not self.has_change_permission(request, ranking):
-            raise PermissionDenied
-        change_url = reverse(
-            f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
-            args=[quote(ranking.pk)],
-            current_app=self.admin_site.name,
-        )
-        problems = []
-        if request.method == "POST":
-            form = RankingImportForm(request.POST, request.FILES)
-            if form.is_valid():
-                upload = form.cleaned_data["file"]
-                try:
-                    result = import_entries(ranking, upload, replace=form.cleaned_data["replace"])
-                except RankingImportError as error:
-                    problems = error.problems
-                else:
-                    summary = f"Imported {upload.name}: {import_summary(result)}."
-                    self.log_change(request, ranking, summary)
-                    messages.success(request, summary)
-                    return HttpResponseRedirect(change_url)
-        else:
-            form = RankingImportForm()
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Import entries from CSV",
-            "subtitle": str(ranking),
-            "opts": self.opts,
-            "original": ranking,
-            "change_url": change_url,
-            "form": form,
-            "problems": problems[:MAX_PROBLEMS_SHOWN],
-            "more_problems": max(0, len(problems) - MAX_PROBLEMS_SHOWN),
-            "media": self.media + form.media,
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/awards/ranking/import_entries.html", context)
+        upload = form.cleaned_data["file"]
+        result = import_entries(ranking, upload, replace=form.cleaned_data["replace"])
+        return f"Imported {upload.name}: {import_summary(result)}."
 
 
 @admin.register(RankingEntry)

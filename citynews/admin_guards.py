@@ -1,8 +1,10 @@
 """Admin guards shared by every app: forged ids in bulk actions and autocomplete fields are a 400 or a
-form error, never a server error. Django's admin hands such values straight to the database."""
+form error, never a server error (Django's admin hands such values straight to the database); and the
+autocomplete's results labelled so that namesakes can be told apart."""
 
 from django import forms
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import BadRequest, ValidationError
 
@@ -85,3 +87,13 @@ class BoundedInlineMixin:
 
     def get_formset(self, request, obj=None, **kwargs):
         return super().get_formset(request, obj, absolute_max=self.max_num, **kwargs)
+
+
+class LabelledAutocompleteJsonView(AutocompleteJsonView):
+    """The admin's autocomplete, with each result read as its model admin labels it when it says how
+    (``autocomplete_label(obj)``: an organisation with its city), so a picker shows which is which."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        label = getattr(self.model_admin, "autocomplete_label", None)
+        return {**result, "text": label(obj)} if label else result

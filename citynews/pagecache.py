@@ -68,7 +68,7 @@ def bump_on_content_change(sender, **kwargs):
     if sender._meta.app_label in CONTENT_APPS:
         retire_cached_pages_until_commit()
         # Robust: a failure after the commit must not skip the other on-commit callbacks
-        # (articles/uncommitted_files.py) nor turn a saved change into an error page.
+        # (a deleted photo's files) nor turn a saved change into an error page.
         transaction.on_commit(bump_generation, using=kwargs.get("using"), robust=True)
 
 

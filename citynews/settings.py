@@ -16,6 +16,8 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django_prose_editor.config import html_tags
+from js_asset import static_lazy
 
 from citynews.object_storage import bucket_storage
 
@@ -136,7 +138,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
             ],
             # {% media_with_nonce %} renders form media (import maps included) with the request's CSP nonce.
-            "libraries": {"csp_media": "citynews.csp_media"},
+            "libraries": {"csp_media": "citynews.csp_media", "newsroom": "citynews.dashboard"},
         },
     },
 ]
@@ -265,14 +267,31 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", not PRODUCTION and not MEDIA_BUCKET)
 if env_bool("CITYNEWS_BENCH", False):
     INSTALLED_APPS.append("bench")
 
+# Photos chosen in an article form that did not save (articles/staged_uploads.py): private, outside
+# MEDIA_ROOT and never given an address; removed after STAGED_UPLOAD_MAX_AGE seconds.
+STAGED_UPLOADS_ROOT = Path(os.environ.get("STAGED_UPLOADS_ROOT", BASE_DIR / "staged-uploads"))
+STAGED_UPLOAD_MAX_AGE = env_int("STAGED_UPLOAD_MAX_AGE", 6 * 3600)
+
 STORAGES = {
     "default": MEDIA_STORAGE,
+    "staged_uploads": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": STAGED_UPLOADS_ROOT},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if env_bool("STATIC_MANIFEST", True)
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# The body editor's own node for a photo placed in the text (the sanitiser, articles/html.py, keeps exactly it).
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("admin/js/photo_figure.js")],
+        "extensions": {"PhotoFigure": html_tags(["figure"], {"figure": ["data-photo"]})},
+    }
+]
 
 # Uploads: limits enforced by articles.images before Pillow decodes anything.
 PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 15 * 1024 * 1024)

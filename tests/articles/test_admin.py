@@ -39,7 +39,7 @@ def test_editor_sees_the_article_list(editor_client):
     make_article(title="Listed story")
     response = editor_client.get(CHANGELIST)
     assert response.status_code == 200
-    assert [a.get_text() for a in parse(response).select("#result_list th.field-title a")] == ["Listed story"]
+    assert [a.get_text() for a in parse(response).select("#result_list th.field-headline a")] == ["Listed story"]
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-"""A photo's files stay only while a committed row names them: a rolled-back save leaves none behind.
+"""A photo's files stay only while a committed row names them: a failed save leaves none behind, and a
+rollback outside the blocks that clean up after one leaves them to the sweep.
 
 Real transactions (``transaction=True``): a test wrapped in one never commits nor truly rolls back.
 """
@@ -14,6 +15,7 @@ from django.db.models.signals import pre_save
 
 from articles.importer import MalformedStory
 from articles.models import Article, Photo
+from articles.uncommitted_files import removed_on_failure
 from tests.conftest import form_data, image_bytes, make_article, make_photo, make_upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -36,9 +38,9 @@ def png_upload(name="replacement.png"):
     return make_upload(name, fmt="PNG", content_type="image/png", size=(700, 400))
 
 
-def test_a_photo_saved_in_a_transaction_that_rolls_back_leaves_no_files(settings):
+def test_a_photo_saved_in_a_unit_of_work_that_fails_leaves_no_files(settings):
     article = make_article()
-    with pytest.raises(Rollback), transaction.atomic():
+    with pytest.raises(Rollback), removed_on_failure():
         photo = make_photo(article, image=make_upload(size=(1000, 600)))
         written = file_names(photo)
         assert len(written) == 5, "the image and its 320, 640, 960 and 1000 px renditions"
@@ -51,7 +53,7 @@ def test_a_photo_saved_in_a_transaction_that_rolls_back_leaves_no_files(settings
 def test_a_successful_save_keeps_its_files(settings):
     article = make_article()
     on_its_own = make_photo(article, alt_text="Saved on its own")
-    with transaction.atomic():
+    with removed_on_failure():
         in_a_transaction = make_photo(article, alt_text="Saved in a transaction")
     assert media_files(settings) == sorted(file_names(on_its_own) + file_names(in_a_transaction))
     stored = {photo.alt_text: file_names(photo) for photo in Photo.objects.all()}
@@ -61,11 +63,11 @@ def test_a_successful_save_keeps_its_files(settings):
     }
 
 
-def test_a_rolled_back_savepoint_takes_only_its_own_photos_files(settings):
+def test_a_failed_inner_block_takes_only_its_own_photos_files(settings):
     article = make_article()
-    with transaction.atomic():
+    with removed_on_failure():
         kept = make_photo(article, alt_text="Kept")
-        with suppress(Rollback), transaction.atomic():
+        with suppress(Rollback), removed_on_failure():
             make_photo(article, alt_text="Rolled back")
             raise Rollback
     assert list(Photo.objects.values_list("alt_text", flat=True)) == ["Kept"]
@@ -89,7 +91,7 @@ def test_a_photo_whose_row_is_refused_leaves_no_files_and_can_be_saved_again(set
 def test_a_rolled_back_replacement_keeps_the_old_files_and_removes_the_new(settings):
     photo = make_photo(make_article())
     old = file_names(photo)
-    with pytest.raises(Rollback), transaction.atomic():
+    with pytest.raises(Rollback), removed_on_failure():
         photo.image = png_upload()
         photo.save()
         new = file_names(photo)
@@ -184,4 +186,27 @@ def test_an_import_refused_at_its_second_photo_leaves_no_files(settings, tmp_pat
 
     assert errors.getvalue() == f"{story}: rejected: line 11: square.png: refused\n"
     assert not Article.objects.exists() and not Photo.objects.exists()
+    assert media_files(settings) == []
+
+
+def test_an_outer_failure_takes_the_files_of_an_inner_block_that_succeeded(settings):
+    article = make_article()
+    with pytest.raises(Rollback), removed_on_failure():
+        with removed_on_failure():
+            make_photo(article, alt_text="Saved, then rolled back with the outer block")
+        raise Rollback
+    assert not Photo.objects.exists()
+    assert media_files(settings) == []
+
+
+def test_a_rollback_outside_the_cleanup_blocks_is_left_to_the_sweep(settings):
+    """Django has no rollback hook: a script's own atomic() that rolls back leaves the files, and the
+    sweep removes them once they are past its grace period."""
+    article = make_article()
+    with pytest.raises(Rollback), transaction.atomic():
+        written = file_names(make_photo(article))
+        raise Rollback
+    assert media_files(settings) == sorted(written)
+    output = io.StringIO()
+    call_command("remove_orphaned_photo_files", "--delete", "--older-than-hours", "0", stdout=output)
     assert media_files(settings) == []

@@ -1,11 +1,12 @@
 """
 ``manage.py remove_orphaned_photo_files [--delete]``: files under the photos folder that no photo names.
 
-A rolled-back save removes its own files (articles/uncommitted_files.py); this finds what is left
-when no Python code ran at all (a worker killed mid-save, a lost server) and what older versions
-left behind. A file is an orphan when no Photo names it as its image or as one of its renditions
-and it is older than the grace period, so an upload whose row is not committed yet is never
-touched. Lists them by default; removes them only with ``--delete``.
+A failed save removes its own files (articles/uncommitted_files.py); this finds what is left when
+a transaction rolled back outside the blocks that clean up after it, when no Python code ran at all
+(a worker killed mid-save, a lost server), and what older versions left behind. A file is an orphan
+when no Photo names it as its image or as one of its renditions and it is older than the grace
+period, so an upload whose row is not committed yet is never touched. Lists them by default;
+removes them only with ``--delete``.
 """
 
 from argparse import ArgumentTypeError
