@@ -72,4 +72,3 @@ class NewsSitemap(ArticleSitemap):
             # The template's only text: without what XML cannot carry, even in a row older than the text rule.
             url["title"] = xml_text(url["item"].title)
         return urls
-

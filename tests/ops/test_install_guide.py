@@ -355,7 +355,10 @@ def test_a_story_and_its_photo_come_from_the_installed_roots(installed):
 
 
 def test_the_guide_starts_the_service_and_its_timers_and_creates_the_database(installed):
-    assert "systemctl enable --now citynews.service citynews-orphans.timer citynews-backup.timer citynews-staged.timer" in installed.calls
+    assert (
+        "systemctl enable --now citynews.service citynews-orphans.timer citynews-backup.timer citynews-staged.timer"
+        in installed.calls
+    )
     assert "createdb --owner citynews citynews" in installed.calls
     assert in_scratch("adduser --system --group --home /srv/citynews citynews", installed.scratch) in installed.calls
     installed_units = sorted(path.name for path in (installed.scratch / "etc" / "systemd" / "system").iterdir())
