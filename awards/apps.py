@@ -1,6 +1,16 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class AwardsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "awards"
+
+    def ready(self):
+        from .embeds import redraw_on_save
+        from .models import City, Ranking, RankingEntry
+
+        # The embeddable PNG charts are drawn when an editor saves, never during a reader's request.
+        for model in (City, Ranking, RankingEntry):
+            post_save.connect(redraw_on_save, sender=model, dispatch_uid=f"awards.redraw_charts.{model.__name__}")
+        post_delete.connect(redraw_on_save, sender=RankingEntry, dispatch_uid="awards.redraw_charts.deleted_entry")

@@ -1,8 +1,10 @@
 """Rank-history charts drawn on the server as inline SVG: no JavaScript, readable by screen readers."""
 
+import io
 from dataclasses import dataclass
 
 from django.utils.html import format_html, format_html_join
+from PIL import Image, ImageDraw, ImageFont
 
 from .templatetags.ranks import ordinal
 
@@ -92,3 +94,75 @@ def rank_history_svg(chart_id, title, points):
         circles,
         values,
     )
+
+
+# Embeddable charts: the same drawing, standing alone with its title and source line ---------------
+
+EMBED_TITLE_HEIGHT, EMBED_SOURCE_HEIGHT = 34, 28
+EMBED_HEIGHT = EMBED_TITLE_HEIGHT + HEIGHT + EMBED_SOURCE_HEIGHT
+INK, MUTED, RULE, ACCENT = (26, 26, 26), (85, 85, 85), (204, 204, 204), (11, 92, 173)
+# The site's stylesheet does not reach an embedded chart, so it carries its own few rules.
+EMBED_STYLE = (
+    "text{font-family:system-ui,sans-serif;fill:#1a1a1a}"
+    ".embed__title{font-size:15px;font-weight:700}.embed__source,.chart__axis{font-size:12px;fill:#555}"
+    ".chart__grid{stroke:#ccc;stroke-width:1}.chart__line{stroke:#0b5cad;stroke-width:2}"
+    ".chart__point{fill:#0b5cad}.chart__label{font-size:12px;font-weight:700}"
+)
+
+
+def standalone_rank_history_svg(title, source_line, points):
+    """A whole SVG document: the page's chart under its own title, with the source line below it."""
+    chart = rank_history_svg("embed-chart", title, points)
+    return format_html(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="{}" height="{}">'
+        "<style>{}</style>"
+        '<rect width="100%" height="100%" fill="#fff"/>'
+        '<text class="embed__title" x="12" y="22">{}</text>'
+        '<g transform="translate(0 {})">{}</g>'
+        '<text class="embed__source" x="12" y="{}">{}</text></svg>\n',
+        WIDTH,
+        EMBED_HEIGHT,
+        WIDTH,
+        EMBED_HEIGHT,
+        EMBED_STYLE,
+        title,
+        EMBED_TITLE_HEIGHT,
+        chart,
+        EMBED_HEIGHT - 10,
+        source_line,
+    )
+
+
+def rank_history_png(title, source_line, points, scale=2):
+    """The standalone chart as PNG bytes, for places that cannot show SVG. Drawn when an editor saves."""
+
+    def font(size):
+        return ImageFont.load_default(size=size * scale)
+
+    def at(x, y):
+        return (x * scale, (y + EMBED_TITLE_HEIGHT) * scale)
+
+    points = sorted(points, key=lambda point: point.year)
+    field_size = max(point.field_size for point in points)
+    image = Image.new("RGB", (WIDTH * scale, EMBED_HEIGHT * scale), "white")
+    draw = ImageDraw.Draw(image)
+    draw.text((12 * scale, 8 * scale), title, fill=INK, font=font(15))
+    small = font(12)
+    for position in sorted({1, field_size}):
+        y = _y(position, field_size)
+        draw.line([at(LEFT, y), at(WIDTH - RIGHT, y)], fill=RULE, width=scale)
+        draw.text(at(LEFT - 8, y), ordinal(position), fill=MUTED, font=small, anchor="rm")
+    coordinates = [(_x(i, len(points)), _y(p.position, field_size), p) for i, p in enumerate(points)]
+    if len(coordinates) > 1:
+        draw.line([at(x, y) for x, y, _ in coordinates], fill=ACCENT, width=2 * scale)
+    middle = TOP + (HEIGHT - TOP - BOTTOM) / 2
+    for x, y, point in coordinates:
+        cx, cy = at(x, y)
+        draw.ellipse([cx - 5 * scale, cy - 5 * scale, cx + 5 * scale, cy + 5 * scale], fill=ACCENT)
+        draw.text(at(x, y + 20 if y < middle else y - 16), ordinal(point.position), fill=INK, font=small, anchor="mm")
+        draw.text(at(x, HEIGHT - 14), str(point.year), fill=MUTED, font=small, anchor="mm")
+    draw.text((12 * scale, (EMBED_HEIGHT - 22) * scale), source_line, fill=MUTED, font=small)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
