@@ -26,6 +26,15 @@ class FactCursorPagination(CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
 
+    def get_paginated_response_schema(self, schema):
+        # DRF describes the links with OpenAPI 3.0's "nullable"; our document is 3.1, where null is a type.
+        link = {"type": ["string", "null"], "format": "uri", "description": "The next or previous page, if any."}
+        return {
+            "type": "object",
+            "required": ["results"],
+            "properties": {"next": link, "previous": link, "results": schema},
+        }
+
 
 class FactViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = FactCursorPagination

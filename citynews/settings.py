@@ -298,6 +298,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Read-only: live stories, cities, award programmes and their results, rankings and their "
     "entries, with the stories that report each fact and who published it.",
     "VERSION": "1",
+    # 3.1 writes an optional link as oneOf [link, null], which validators read as meant (3.0's nullable+allOf is not).
+    "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # Swagger UI's files come from drf-spectacular-sidecar, served from our origin: no CDN, and the CSP holds.
     "SWAGGER_UI_DIST": "SIDECAR",
