@@ -71,7 +71,8 @@ class Table:
             "fields": [f.descriptor() for f in self.fields],
             "primaryKey": [self.primary_key],
             "foreignKeys": [
-                {"fields": [mine], "reference": {"resource": table, "fields": [theirs]}}
+                # Table Schema names the table itself with "" (a district's city is in the same table).
+                {"fields": [mine], "reference": {"resource": "" if table == self.name else table, "fields": [theirs]}}
                 for mine, table, theirs in self.foreign_keys
             ],
         }
