@@ -11,6 +11,7 @@ import threading
 from dataclasses import dataclass
 from itertools import groupby
 
+from csp.constants import NONE, UNSAFE_INLINE
 from csp.decorators import csp
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -29,7 +30,7 @@ logger = logging.getLogger(__name__)
 
 PNG_FOLDER = "charts/rank-history"
 # A picture and nothing else: no scripts, no fetches; its own <style> only; any site may frame it.
-EMBED_POLICY = {"DIRECTIVES": {"default-src": ["'none'"], "style-src": ["'unsafe-inline'"], "frame-ancestors": ["*"]}}
+EMBED_POLICY = {"default-src": [NONE], "style-src": [UNSAFE_INLINE], "frame-ancestors": ["*"]}
 
 
 @dataclass(frozen=True)
