@@ -15,6 +15,7 @@ from awards.api import (
     EditionRefSerializer,
     FactCursorPagination,
     FactViewSet,
+    OptionalURLField,
     RankingRefSerializer,
     absolute,
     city_family,
@@ -63,6 +64,7 @@ class StorySerializer(serializers.ModelSerializer):
     cities = CityRefSerializer(many=True)
     facts = serializers.SerializerMethodField(help_text="The awards and ranks this story reports.")
     updated_at = serializers.DateTimeField(source="last_published_change", help_text="The last change readers saw.")
+    source_url = OptionalURLField(help_text="The source's page, if any.")
 
     class Meta:
         model = Article

@@ -26,6 +26,20 @@ class FactCursorPagination(CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
 
+    def get_page_size(self, request):
+        # DRF quietly falls back to the default for a bad page_size; a client's mistake deserves a 400 instead.
+        value = request.query_params.get(self.page_size_query_param)
+        if value is not None and not (value.isdigit() and 1 <= int(value) <= self.max_page_size):
+            raise ValidationError({"page_size": f"Give a whole number from 1 to {self.max_page_size}, not {value!r}."})
+        return super().get_page_size(request)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+        return parameters
+
     def get_paginated_response_schema(self, schema):
         # DRF describes the links with OpenAPI 3.0's "nullable"; our document is 3.1, where null is a type.
         link = {"type": ["string", "null"], "format": "uri", "description": "The next or previous page, if any."}
@@ -38,6 +52,16 @@ class FactCursorPagination(CursorPagination):
 
 class FactViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = FactCursorPagination
+
+
+class OptionalURLField(serializers.URLField):
+    """A link the editor may leave empty: null then, since an empty string is no URL."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_null=True, read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return value or None
 
 
 def absolute(request, path):
@@ -83,6 +107,7 @@ class ReportingStorySerializer(serializers.ModelSerializer):
 
     url = serializers.SerializerMethodField(help_text="The story's page.")
     source_name = serializers.CharField(help_text="Where the story came from; empty when it is our own reporting.")
+    source_url = OptionalURLField(help_text="The source's page, if any.")
 
     class Meta:
         model = Article
@@ -157,6 +182,7 @@ class CityViewSet(FactViewSet):
 
 
 class ProgrammeSerializer(serializers.ModelSerializer):
+    website = OptionalURLField()
     page_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -305,6 +331,7 @@ class RecognitionViewSet(FactViewSet):
 
 
 class RankingSerializer(serializers.ModelSerializer):
+    method_url = OptionalURLField(help_text="Where the publisher explains its method, if anywhere.")
     page_url = serializers.SerializerMethodField()
     dataset_csv = serializers.SerializerMethodField(help_text="This ranking's table as CSV.")
     dataset_json = serializers.SerializerMethodField(help_text="This ranking's table as JSON.")

@@ -33,7 +33,12 @@ def test_the_document_is_valid_openapi(schema):
     validate_spec(schema)
     assert schema["openapi"].startswith("3.")
     documented = set(schema["paths"])
-    assert {"/api/v1/stories/", "/api/v1/stories/{id}/", "/api/v1/cities/{slug}/", "/api/v1/ranking-entries/"} <= documented
+    assert {
+        "/api/v1/stories/",
+        "/api/v1/stories/{id}/",
+        "/api/v1/cities/{slug}/",
+        "/api/v1/ranking-entries/",
+    } <= documented
     # Read-only: nothing but GET is documented.
     assert {method for path in schema["paths"].values() for method in path} == {"get"}
 
@@ -68,7 +73,9 @@ def test_browsable_documentation_is_served_from_our_origin(client):
     response = client.get("/api/v1/docs/")
     assert response.status_code == 200
     page = parse(response)
-    sources = [script["src"] for script in page.select("script[src]")] + [link["href"] for link in page.select("link[href]")]
+    sources = [script["src"] for script in page.select("script[src]")] + [
+        link["href"] for link in page.select("link[href]")
+    ]
     assert sources and all(src.startswith("/") for src in sources), sources
     assert not page.select("script:not([src])")
     assert "'unsafe-inline'" not in response["Content-Security-Policy"].split("script-src")[1].split(";")[0]
