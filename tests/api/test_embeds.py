@@ -1,4 +1,4 @@
-"""Embeddable rank charts: standalone SVG and PNG at stable addresses, framable only there, and the city page's snippet."""
+"""Embeddable rank charts: standalone SVG and PNG at stable addresses, framable only there; the city page snippet."""
 
 import io
 import xml.etree.ElementTree as ET
