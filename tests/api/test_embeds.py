@@ -6,9 +6,11 @@ import xml.etree.ElementTree as ET
 import pytest
 from bs4 import BeautifulSoup
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from PIL import Image
 
-from awards import embeds
+from awards import embeds, ranking_import
 from tests.awards.factories import make_city, make_entry, make_ranking
 from tests.conftest import parse
 
@@ -117,3 +119,22 @@ def test_city_page_offers_the_embed_code_and_the_data(client, django_capture_on_
     (image,) = link.select("img")
     assert image["src"] == "http://127.0.0.1:8000/embed/cities/c/rankings/r.svg"
     assert image["alt"].startswith(HOSTILE)
+
+
+def test_a_ranking_import_draws_its_charts(django_capture_on_commit_callbacks):
+    city = make_city(slug="c", name="Shenzhen")
+    ranking = make_ranking(slug="r")
+    table = SimpleUploadedFile("table.csv", b"position,city,slug\n1,Shenzhen,c\n", content_type="text/csv")
+    with django_capture_on_commit_callbacks(execute=True):
+        ranking_import.import_entries(ranking, table)
+    assert default_storage.exists(embeds.rank_chart(city.slug, "r").png_name)
+
+
+def test_render_rank_charts_draws_only_what_is_missing():
+    make_entry(make_ranking(slug="r"), city=make_city(slug="c"))  # no commit: nothing drawn yet
+    out = io.StringIO()
+    call_command("render_rank_charts", stdout=out)
+    assert out.getvalue() == "Drew 1 rank-history chart(s).\n"
+    assert default_storage.exists(embeds.rank_chart("c", "r").png_name)
+    call_command("render_rank_charts", stdout=out)
+    assert out.getvalue().endswith("Drew 0 rank-history chart(s).\n")
