@@ -164,5 +164,5 @@ def rank_history_png(title, source_line, points, scale=2):
         draw.text(at(x, HEIGHT - 14), str(point.year), fill=MUTED, font=small, anchor="mm")
     draw.text((12 * scale, (EMBED_HEIGHT - 22) * scale), source_line, fill=MUTED, font=small)
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
+    image.save(buffer, format="PNG", compress_level=1)
     return buffer.getvalue()

@@ -115,19 +115,31 @@ def render_rank_charts(entries):
     return drawn
 
 
-_pending = threading.local()
+# Per thread: the series waiting to be drawn, and whether a request is being answered.
+_state = threading.local()
 
 
 def render_after_commit(city_ids=(), ranking_slugs=()):
-    """Redraw the charts of these cities and rankings once the editor's change is committed, once per commit."""
-    pending = _pending.__dict__.setdefault("series", {"cities": set(), "rankings": set()})
-    pending["cities"].update(city_ids)
-    pending["rankings"].update(ranking_slugs)
-    transaction.on_commit(_render_pending, robust=True)
+    """Redraw the charts of these cities and rankings once the editor's change is committed.
+
+    Within a request the drawing waits until the response has been sent (``request_finished``): an import
+    of 300 cities redraws 300 charts, and the editor need not watch that happen.
+    """
+    if not hasattr(_state, "series"):
+        _state.series = {"cities": set(), "rankings": set()}
+    _state.series["cities"].update(city_ids)
+    _state.series["rankings"].update(ranking_slugs)
+    transaction.on_commit(_committed, robust=True)
 
 
-def _render_pending():
-    pending = _pending.__dict__.pop("series", None)
+def _committed():
+    if not getattr(_state, "in_request", False):
+        draw_pending()
+
+
+def draw_pending():
+    """Draw the series saved since the last drawing (a rolled-back save's too: they are drawn as committed)."""
+    pending = _state.__dict__.pop("series", None)
     if not pending:
         return
     entries = series_entries()
@@ -135,6 +147,15 @@ def _render_pending():
         render_rank_charts(entries.filter(city_id__in=pending["cities"]))
     if pending["rankings"]:
         render_rank_charts(entries.filter(ranking__slug__in=pending["rankings"]))
+
+
+def request_started(**kwargs):
+    _state.in_request = True
+
+
+def request_finished(**kwargs):
+    _state.in_request = False
+    draw_pending()
 
 
 def redraw_on_save(sender, instance, **kwargs):

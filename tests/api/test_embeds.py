@@ -2,6 +2,7 @@
 
 import io
 import xml.etree.ElementTree as ET
+from unittest import mock
 
 import pytest
 from bs4 import BeautifulSoup
@@ -138,3 +139,21 @@ def test_render_rank_charts_draws_only_what_is_missing():
     assert default_storage.exists(embeds.rank_chart("c", "r").png_name)
     call_command("render_rank_charts", stdout=out)
     assert out.getvalue().endswith("Drew 0 rank-history chart(s).\n")
+
+
+@pytest.mark.django_db(transaction=True)  # the import commits inside the request, as in production
+def test_an_editors_import_is_drawn_after_the_response(editor_client):
+    city = make_city(slug="c", name="Shenzhen")
+    ranking = make_ranking(slug="r")
+    table = SimpleUploadedFile("table.csv", b"position,city,slug\n1,Shenzhen,c\n", content_type="text/csv")
+    drawn_after_response = []
+
+    def note_drawing(*args):
+        drawn_after_response.append(not embeds._state.in_request)
+        return b"PNG"
+
+    with mock.patch.object(embeds, "rank_history_png", note_drawing):
+        response = editor_client.post(f"/admin/awards/ranking/{ranking.pk}/import/", {"file": table})
+    assert response.status_code == 302
+    assert drawn_after_response == [True]
+    assert default_storage.exists(embeds.rank_chart(city.slug, "r").png_name)
