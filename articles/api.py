@@ -14,7 +14,7 @@ from awards.api import (
     CityRefSerializer,
     EditionRefSerializer,
     FactCursorPagination,
-    FactViewSet,
+    OpenDataViewSet,
     OptionalURLField,
     RankingRefSerializer,
     absolute,
@@ -108,7 +108,7 @@ class StoryCursorPagination(FactCursorPagination):
         ]
     )
 )
-class StoryViewSet(FactViewSet):
+class StoryViewSet(OpenDataViewSet):
     """Live stories, newest first, with the facts each reports."""
 
     pagination_class = StoryCursorPagination

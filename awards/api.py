@@ -50,7 +50,7 @@ class FactCursorPagination(CursorPagination):
         }
 
 
-class FactViewSet(viewsets.ReadOnlyModelViewSet):
+class OpenDataViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = FactCursorPagination
 
 
@@ -167,7 +167,7 @@ class CitySerializer(serializers.ModelSerializer):
         return absolute(self.context.get("request"), city.get_absolute_url())
 
 
-class CityViewSet(FactViewSet):
+class CityViewSet(OpenDataViewSet):
     """Cities and their districts."""
 
     serializer_class = CitySerializer
@@ -193,7 +193,7 @@ class ProgrammeSerializer(serializers.ModelSerializer):
         return absolute(self.context.get("request"), programme.get_absolute_url())
 
 
-class ProgrammeViewSet(FactViewSet):
+class ProgrammeViewSet(OpenDataViewSet):
     """Award programmes, such as the Smart City Expo World Congress awards."""
 
     serializer_class = ProgrammeSerializer
@@ -235,7 +235,7 @@ class EditionSerializer(serializers.ModelSerializer):
 
 
 @extend_schema_view(list=extend_schema(parameters=[PROGRAMME_PARAM, YEAR_PARAM, CITY_PARAM]))
-class EditionViewSet(FactViewSet):
+class EditionViewSet(OpenDataViewSet):
     """Editions of award programmes, one a year; ``city`` finds the editions a city hosted."""
 
     serializer_class = EditionSerializer
@@ -265,7 +265,7 @@ class CategorySerializer(serializers.ModelSerializer):
 
 
 @extend_schema_view(list=extend_schema(parameters=[PROGRAMME_PARAM]))
-class CategoryViewSet(FactViewSet):
+class CategoryViewSet(OpenDataViewSet):
     """Award categories, with the other names each goes by."""
 
     serializer_class = CategorySerializer
@@ -301,7 +301,7 @@ class RecognitionSerializer(FactSerializer):
 @extend_schema_view(
     list=extend_schema(parameters=[PROGRAMME_PARAM, YEAR_PARAM, CITY_PARAM, param("edition", "An edition's id.", int)])
 )
-class RecognitionViewSet(FactViewSet):
+class RecognitionViewSet(OpenDataViewSet):
     """Winners, finalists and special mentions, each with its source."""
 
     serializer_class = RecognitionSerializer
@@ -354,7 +354,7 @@ class RankingSerializer(serializers.ModelSerializer):
 
 
 @extend_schema_view(list=extend_schema(parameters=[RANKING_PARAM, YEAR_PARAM]))
-class RankingViewSet(FactViewSet):
+class RankingViewSet(OpenDataViewSet):
     """Rankings of cities, one row per year of each."""
 
     serializer_class = RankingSerializer
@@ -392,7 +392,7 @@ class RankingEntrySerializer(FactSerializer):
 
 
 @extend_schema_view(list=extend_schema(parameters=[RANKING_PARAM, YEAR_PARAM, CITY_PARAM]))
-class RankingEntryViewSet(FactViewSet):
+class RankingEntryViewSet(OpenDataViewSet):
     """Each city's place in each ranking, with its source."""
 
     serializer_class = RankingEntrySerializer
