@@ -14,10 +14,10 @@ from awards.api import (
     CityRefSerializer,
     EditionRefSerializer,
     FactCursorPagination,
+    LinkField,
     OpenDataViewSet,
     OptionalURLField,
     RankingRefSerializer,
-    absolute,
     city_family,
     param,
     query_year,
@@ -58,7 +58,7 @@ class FactsSerializer(serializers.Serializer):
 
 
 class StorySerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField(help_text="The story's page.")
+    url = LinkField(help_text="The story's page.")
     section = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     tags = serializers.SerializerMethodField()
     cities = CityRefSerializer(many=True)
@@ -72,9 +72,6 @@ class StorySerializer(serializers.ModelSerializer):
             "id", "title", "slug", "url", "standfirst", "byline", "published_at", "updated_at", "source_name",
             "source_url", "section", "tags", "cities", "facts",
         ]  # fmt: skip
-
-    def get_url(self, article) -> str:
-        return absolute(self.context.get("request"), article.get_absolute_url())
 
     def get_tags(self, article) -> list[str]:
         return [tag.slug for tag in article.tags.all()]

@@ -6,6 +6,7 @@ Each list costs a fixed number of queries whatever its page size: relations are 
 """
 
 from django.db.models import Prefetch, Q
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
@@ -64,6 +65,18 @@ class OptionalURLField(serializers.URLField):
         return value or None
 
 
+@extend_schema_field(OpenApiTypes.URI)
+class LinkField(serializers.Field):
+    """An absolute address that a model method gives: its page (get_absolute_url) or a download of it."""
+
+    def __init__(self, method="get_absolute_url", *args, help_text="Its page on this site."):
+        self.method, self.method_args = method, args
+        super().__init__(source="*", read_only=True, help_text=help_text)
+
+    def to_representation(self, instance):
+        return absolute(self.context.get("request"), getattr(instance, self.method)(*self.method_args))
+
+
 def absolute(request, path):
     return request.build_absolute_uri(path) if request is not None else path
 
@@ -105,16 +118,13 @@ class CityRefSerializer(serializers.ModelSerializer):
 class ReportingStorySerializer(serializers.ModelSerializer):
     """A live story that reports a fact: the fact's second source, after its publisher."""
 
-    url = serializers.SerializerMethodField(help_text="The story's page.")
+    url = LinkField(help_text="The story's page.")
     source_name = serializers.CharField(help_text="Where the story came from; empty when it is our own reporting.")
     source_url = OptionalURLField(help_text="The source's page, if any.")
 
     class Meta:
         model = Article
         fields = ["id", "title", "url", "published_at", "source_name", "source_url"]
-
-    def get_url(self, article) -> str:
-        return absolute(self.context.get("request"), article.get_absolute_url())
 
 
 def live_stories(to_attr="live_stories"):
@@ -157,14 +167,11 @@ class FactSerializer(serializers.ModelSerializer):
 class CitySerializer(serializers.ModelSerializer):
     parent = CityRefSerializer(allow_null=True, help_text="The city a district belongs to.")
     districts = CityRefSerializer(many=True)
-    page_url = serializers.SerializerMethodField()
+    page_url = LinkField()
 
     class Meta:
         model = City
         fields = ["id", "slug", "name", "country", "description", "parent", "districts", "page_url"]
-
-    def get_page_url(self, city) -> str:
-        return absolute(self.context.get("request"), city.get_absolute_url())
 
 
 class CityViewSet(OpenDataViewSet):
@@ -183,14 +190,11 @@ class CityViewSet(OpenDataViewSet):
 
 class ProgrammeSerializer(serializers.ModelSerializer):
     website = OptionalURLField()
-    page_url = serializers.SerializerMethodField()
+    page_url = LinkField()
 
     class Meta:
         model = AwardProgramme
         fields = ["id", "slug", "name", "short_name", "organiser", "website", "description", "page_url"]
-
-    def get_page_url(self, programme) -> str:
-        return absolute(self.context.get("request"), programme.get_absolute_url())
 
 
 class ProgrammeViewSet(OpenDataViewSet):
@@ -213,9 +217,9 @@ class EditionRefSerializer(serializers.ModelSerializer):
 class EditionSerializer(serializers.ModelSerializer):
     programme = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     host_cities = CityRefSerializer(many=True)
-    page_url = serializers.SerializerMethodField()
-    dataset_csv = serializers.SerializerMethodField(help_text="This edition's recognitions as CSV.")
-    dataset_json = serializers.SerializerMethodField(help_text="This edition's recognitions as JSON.")
+    page_url = LinkField()
+    dataset_csv = LinkField("get_dataset_url", "csv", help_text="This edition's recognitions as CSV.")
+    dataset_json = LinkField("get_dataset_url", "json", help_text="This edition's recognitions as JSON.")
 
     class Meta:
         model = Edition
@@ -223,15 +227,6 @@ class EditionSerializer(serializers.ModelSerializer):
             "id", "programme", "year", "number", "starts_on", "ends_on", "is_online", "host_cities",
             "page_url", "dataset_csv", "dataset_json",
         ]  # fmt: skip
-
-    def get_page_url(self, edition) -> str:
-        return absolute(self.context.get("request"), edition.get_absolute_url())
-
-    def get_dataset_csv(self, edition) -> str:
-        return absolute(self.context.get("request"), edition.get_dataset_url("csv"))
-
-    def get_dataset_json(self, edition) -> str:
-        return absolute(self.context.get("request"), edition.get_dataset_url("json"))
 
 
 @extend_schema_view(list=extend_schema(parameters=[PROGRAMME_PARAM, YEAR_PARAM, CITY_PARAM]))
@@ -332,9 +327,9 @@ class RecognitionViewSet(OpenDataViewSet):
 
 class RankingSerializer(serializers.ModelSerializer):
     method_url = OptionalURLField(help_text="Where the publisher explains its method, if anywhere.")
-    page_url = serializers.SerializerMethodField()
-    dataset_csv = serializers.SerializerMethodField(help_text="This ranking's table as CSV.")
-    dataset_json = serializers.SerializerMethodField(help_text="This ranking's table as JSON.")
+    page_url = LinkField()
+    dataset_csv = LinkField("get_dataset_url", "csv", help_text="This ranking's table as CSV.")
+    dataset_json = LinkField("get_dataset_url", "json", help_text="This ranking's table as JSON.")
 
     class Meta:
         model = Ranking
@@ -342,15 +337,6 @@ class RankingSerializer(serializers.ModelSerializer):
             "id", "slug", "year", "title", "publisher", "scope", "field_size", "higher_score_is_better", "allow_ties",
             "method_note", "method_url", "page_url", "dataset_csv", "dataset_json",
         ]  # fmt: skip
-
-    def get_page_url(self, ranking) -> str:
-        return absolute(self.context.get("request"), ranking.get_absolute_url())
-
-    def get_dataset_csv(self, ranking) -> str:
-        return absolute(self.context.get("request"), ranking.get_dataset_url("csv"))
-
-    def get_dataset_json(self, ranking) -> str:
-        return absolute(self.context.get("request"), ranking.get_dataset_url("json"))
 
 
 @extend_schema_view(list=extend_schema(parameters=[RANKING_PARAM, YEAR_PARAM]))

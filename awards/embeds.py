@@ -9,6 +9,7 @@ import hashlib
 import logging
 import threading
 from dataclasses import dataclass
+from functools import partial
 from itertools import groupby
 
 from csp.constants import NONE, UNSAFE_INLINE
@@ -125,20 +126,20 @@ def render_after_commit(city_ids=(), ranking_slugs=()):
     Within a request the drawing waits until the response has been sent (``request_finished``): an import
     of 300 cities redraws 300 charts, and the editor need not watch that happen.
     """
+    transaction.on_commit(partial(_committed, set(city_ids), set(ranking_slugs)), robust=True)
+
+
+def _committed(city_ids, ranking_slugs):
     if not hasattr(_state, "series"):
         _state.series = {"cities": set(), "rankings": set()}
     _state.series["cities"].update(city_ids)
     _state.series["rankings"].update(ranking_slugs)
-    transaction.on_commit(_committed, robust=True)
-
-
-def _committed():
     if not getattr(_state, "in_request", False):
         draw_pending()
 
 
 def draw_pending():
-    """Draw the series saved since the last drawing (a rolled-back save's too: they are drawn as committed)."""
+    """Draw the series whose changes were committed since the last drawing, each once."""
     pending = _state.__dict__.pop("series", None)
     if not pending:
         return
