@@ -5,6 +5,8 @@ import json
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 
@@ -20,6 +22,13 @@ schema.app = application
 def open_api(settings, facts):  # noqa: F811
     # A generated example is one request: the per-client limit must not turn the run into 429s.
     settings.API_RATE_LIMIT = 0
+    # Requests go straight to the WSGI application, inside the test's transaction: like Django's test client,
+    # keep the request signals from closing the test's database connection.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.mark.django_db
