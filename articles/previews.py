@@ -50,3 +50,14 @@ def news_article_data(article):
             {"@type": "ImageObject", "url": image_url, "caption": alt_text, "width": width, "height": height}
         ]
     return data
+
+
+def sharing_context(article):
+    """What a live story's <head> shows other sites: its canonical address, social image and JSON-LD."""
+    if not article.is_live:
+        return {"canonical_url": None, "social_image": None, "structured_data": None}
+    return {
+        "canonical_url": absolute(article.get_absolute_url()),
+        "social_image": social_image(article),
+        "structured_data": news_article_data(article),
+    }

@@ -20,11 +20,13 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
-from .charts import RankPoint, rank_history_png, standalone_rank_history_svg
+from . import charts
+from .charts import RankPoint, rank_history_png
 from .models import RankingEntry
 
 logger = logging.getLogger(__name__)
@@ -85,8 +87,16 @@ def embed_urls(city, ranking_slug):
 @csp(EMBED_POLICY)
 def rank_chart_svg(request, city, ranking):
     chart = rank_chart(city, ranking)
-    svg = standalone_rank_history_svg(chart.title, chart.source_line, chart.points)
-    return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    context = {
+        "chart": charts.rank_chart("embed-chart", chart.title, chart.points),
+        "source_line": chart.source_line,
+        "width": charts.WIDTH,
+        "height": charts.EMBED_HEIGHT,
+        "title_height": charts.EMBED_TITLE_HEIGHT,
+    }
+    return HttpResponse(
+        render_to_string("awards/embed_rank_chart.svg", context), content_type="image/svg+xml; charset=utf-8"
+    )
 
 
 @require_safe

@@ -42,7 +42,7 @@ ENV = {
     "ALLOWED_HOSTS": "127.0.0.1,testserver",
     "SECURE_SSL_REDIRECT": "0",
     "DEBUG": "0",
-    "BENCH_VIEWS": "1",
+    "CITYNEWS_BENCH": "1",
     "API_RATE_LIMIT": "0",  # wrk is one client: the API's per-client limit would answer it with 429s
     "MEDIA_ROOT": str(ROOT / "bench" / "media"),
     "STATIC_ROOT": str(ROOT / "bench" / "static"),

@@ -116,9 +116,9 @@ def test_city_page_offers_the_embed_code_and_the_data(client, django_capture_on_
     code = embed.select_one("textarea").get_text()  # what a reader copies
     snippet = BeautifulSoup(code, "html5lib")
     (link,) = snippet.select("a")
-    assert link["href"] == "http://127.0.0.1:8000/cities/c/" and not snippet.select("script")
+    assert link["href"] == "http://testserver/cities/c/" and not snippet.select("script")
     (image,) = link.select("img")
-    assert image["src"] == "http://127.0.0.1:8000/embed/cities/c/rankings/r.svg"
+    assert image["src"] == "http://testserver/embed/cities/c/rankings/r.svg"
     assert image["alt"].startswith(HOSTILE)
 
 

@@ -42,8 +42,8 @@ def test_home_page_query_count_does_not_grow(client, django_assert_num_queries, 
     with django_assert_num_queries(few):
         response = client.get("/")
     assert response.status_code == 200
-    assert len(response.context["object_list"]) == 12  # a full page, each card with its photo
-    assert all(article.lead_photo for article in response.context["object_list"])
+    assert len(response.context_data["object_list"]) == 12  # a full page, each card with its photo
+    assert all(article.lead_photo for article in response.context_data["object_list"])
 
 
 def test_article_page_query_count_does_not_grow(client, django_assert_num_queries, django_assert_max_num_queries):
@@ -59,8 +59,8 @@ def test_article_page_query_count_does_not_grow(client, django_assert_num_querie
     with django_assert_num_queries(few):
         response = client.get(big.get_absolute_url())
     assert response.status_code == 200
-    assert len(response.context["article"].gallery) == 29
-    assert len(response.context["article"].tags.all()) == 30
+    assert len(response.context_data["article"].gallery) == 29
+    assert len(response.context_data["article"].tags.all()) == 30
 
 
 @pytest.mark.parametrize("page", ["section", "tag"])
@@ -76,7 +76,7 @@ def test_listing_pages_query_count_does_not_grow(client, django_assert_num_queri
     with django_assert_num_queries(few):
         response = client.get(url)
     assert response.status_code == 200
-    assert len(response.context["object_list"]) == 12 and response.context["page_obj"].has_next()
+    assert len(response.context_data["object_list"]) == 12 and response.context_data["page_obj"].has_next()
 
 
 def test_the_facts_box_asks_for_awards_and_ranks_only_when_the_story_reports_some(client):
