@@ -3,9 +3,11 @@
 Here is the geometry only: where each year's point, label and gridline sits. The markup is the template's.
 """
 
+import io
 from dataclasses import dataclass
 
 from django.contrib.humanize.templatetags.humanize import ordinal
+from PIL import Image, ImageDraw, ImageFont
 
 WIDTH, HEIGHT = 480, 220
 LEFT, RIGHT, TOP, BOTTOM = 56, 24, 20, 36
@@ -84,3 +86,38 @@ def rank_chart(chart_id, title, points):
         placed.append(PlacedPoint(point, x, y, label_y=y + 24 if y < middle else y - 12))
     gridlines = [Gridline(position, _y(position, field_size)) for position in sorted({1, field_size})]
     return RankChart(chart_id=chart_id, title=title, points=placed, gridlines=gridlines)
+
+
+# Embeddable charts (awards/embeds.py): the same chart standing alone, with its own title and source line --
+
+EMBED_TITLE_HEIGHT, EMBED_SOURCE_HEIGHT = 34, 28
+EMBED_HEIGHT = EMBED_TITLE_HEIGHT + HEIGHT + EMBED_SOURCE_HEIGHT
+INK, MUTED, RULE, ACCENT = (26, 26, 26), (85, 85, 85), (204, 204, 204), (11, 92, 173)
+
+
+def rank_history_png(title, source_line, points, scale=2):
+    """The standalone chart as PNG bytes, for places that cannot show SVG. Drawn when an editor saves."""
+    chart = rank_chart("png", title, points)
+    image = Image.new("RGB", (WIDTH * scale, EMBED_HEIGHT * scale), "white")
+    draw = ImageDraw.Draw(image)
+    title_font, small = ImageFont.load_default(size=15 * scale), ImageFont.load_default(size=12 * scale)
+
+    def at(x, y):
+        return (x * scale, (y + EMBED_TITLE_HEIGHT) * scale)
+
+    draw.text((12 * scale, 8 * scale), title, fill=INK, font=title_font)
+    for line in chart.gridlines:
+        draw.line([at(chart.left, line.y), at(chart.right, line.y)], fill=RULE, width=scale)
+        draw.text(at(chart.left - 8, line.y), ordinal(line.position), fill=MUTED, font=small, anchor="rm")
+    if len(chart.points) > 1:
+        draw.line([at(placed.x, placed.y) for placed in chart.points], fill=ACCENT, width=2 * scale)
+    for placed in chart.points:
+        cx, cy = at(placed.x, placed.y)
+        draw.ellipse([cx - 5 * scale, cy - 5 * scale, cx + 5 * scale, cy + 5 * scale], fill=ACCENT)
+        draw.text(at(placed.x, placed.label_y - 4), ordinal(placed.point.position), fill=INK, font=small, anchor="mm")
+        draw.text(at(placed.x, chart.year_y - 4), str(placed.point.year), fill=MUTED, font=small, anchor="mm")
+    draw.text((12 * scale, (EMBED_HEIGHT - 22) * scale), source_line, fill=MUTED, font=small)
+    buffer = io.BytesIO()
+    # Fast compression: a 300-city import redraws 300 charts, and optimize=True costs ten times as long.
+    image.save(buffer, format="PNG", compress_level=1)
+    return buffer.getvalue()

@@ -171,6 +171,12 @@ class Edition(models.Model):
     def get_absolute_url(self):
         return reverse("awards:edition", kwargs={"programme": self.programme.slug, "key": self.year})
 
+    def get_dataset_url(self, fmt):
+        """This edition's recognitions as a download: ``fmt`` is "csv" or "json"."""
+        return reverse(
+            "awards:edition_dataset", kwargs={"programme": self.programme.slug, "year": self.year, "fmt": fmt}
+        )
+
 
 def normalise_category_name(name):
     """ "Enabling Technologies Award" and "enabling technologies" are one category."""
@@ -317,6 +323,11 @@ class Recognition(models.Model):
         return f"{subject}: {self.get_result_display()}, {self.category} ({self.edition})"
 
     @property
+    def result_key(self):
+        """The result as data files name it: "winner", "finalist" or "special_mention"."""
+        return self.Result(self.result).name.lower()
+
+    @property
     def recipient_name(self):
         names = [str(part) for part in (self.organisation, self.city and self.city.name) if part]
         return ", ".join(dict.fromkeys(names))
@@ -375,6 +386,10 @@ class Ranking(models.Model):
 
     def get_csv_url(self):
         return reverse("awards:ranking_csv", kwargs={"slug": self.slug, "year": self.year})
+
+    def get_dataset_url(self, fmt):
+        """This ranking's table as a download with its sources: ``fmt`` is "csv" or "json"."""
+        return reverse("awards:ranking_dataset", kwargs={"slug": self.slug, "year": self.year, "fmt": fmt})
 
     def clean(self):
         if not self.pk:

@@ -26,6 +26,7 @@ from articles.models import Article
 from citynews.pagecache import bump_on_content_change
 from citynews.text import SINGLE_LINE_FORBIDDEN, without_control_characters
 
+from .embeds import render_after_commit
 from .models import City, Ranking, RankingEntry
 
 # A table of 5,000 cities is about 200 kB; the limits keep a wrong file (a photo, a whole database dump) from
@@ -341,6 +342,7 @@ def save_rows(ranking, rows, existing, replace):
     RankingEntry.objects.bulk_update(changed, ["position", "score", "ranking_allows_ties", "ranking_field_size"])
     # bulk_create(), bulk_update() and update() send no post_save: retire the cached pages as a save would.
     bump_on_content_change(RankingEntry)
+    render_after_commit(ranking_slugs=[ranking.slug])
     kept = 0 if replace else len(existing) - len(in_file & existing.keys())
     return ImportResult(
         added=len(new),

@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from . import feeds, views
+from . import datasets, embeds, feeds, views
 
 
 class ShortNumberConverter:
@@ -17,7 +17,18 @@ class ShortNumberConverter:
         return str(value)
 
 
+class DataFormatConverter:
+    regex = "csv|json"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
 register_converter(ShortNumberConverter, "short")
+register_converter(DataFormatConverter, "data_format")
 
 app_name = "awards"
 
@@ -32,4 +43,14 @@ urlpatterns = [
     path("rankings/", views.RankingListView.as_view(), name="rankings"),
     path("rankings/<str:slug>/<short:year>/", views.RankingDetailView.as_view(), name="ranking"),
     path("rankings/<str:slug>/<short:year>/csv", views.ranking_csv, name="ranking_csv"),
+    # Open data: stable addresses for every download (awards/datasets.py) and the embeddable charts.
+    path("datasets/", views.DatasetListView.as_view(), name="datasets"),
+    path(f"datasets/{datasets.PACKAGE_NAME}/datapackage.json", views.data_package, name="data_package"),
+    path(f"datasets/{datasets.PACKAGE_NAME}/<slug:table>.csv", views.data_package_table, name="data_package_table"),
+    path("datasets/rankings/<str:slug>/<short:year>.<data_format:fmt>", views.ranking_dataset, name="ranking_dataset"),
+    path(
+        "datasets/awards/<str:programme>/<short:year>.<data_format:fmt>", views.edition_dataset, name="edition_dataset"
+    ),
+    path("embed/cities/<str:city>/rankings/<str:ranking>.svg", embeds.rank_chart_svg, name="rank_chart_svg"),
+    path("embed/cities/<str:city>/rankings/<str:ranking>.png", embeds.rank_chart_png, name="rank_chart_png"),
 ]

@@ -2,14 +2,15 @@
 
 import csv
 
+from django.conf import settings
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
-from . import selectors
+from . import datasets, selectors
 from .models import AwardProgramme, City, Edition, Ranking, Recognition
 
 # Edition addresses take a year (2020) or an edition number (10); no programme reaches edition 1000.
@@ -98,11 +99,6 @@ class RankingDetailView(DetailView):
         return super().get_context_data(table=selectors.ranking_page(self.object), **kwargs)
 
 
-def spreadsheet_safe(text):
-    # A cell starting with = + - or @ is a formula to spreadsheet programs; a leading quote keeps it text.
-    return f"'{text}" if text[:1] in {"=", "+", "-", "@"} else text
-
-
 @require_safe
 def ranking_csv(request, slug, year):
     ranking = get_object_or_404(Ranking, slug=slug, year=year)
@@ -118,8 +114,8 @@ def ranking_csv(request, slug, year):
         writer.writerow(
             [
                 entry.position,
-                spreadsheet_safe(entry.city.name),
-                spreadsheet_safe(entry.city.country),
+                datasets.spreadsheet_safe(entry.city.name),
+                datasets.spreadsheet_safe(entry.city.country),
                 # normalize() alone writes 100 as "1E+2".
                 "" if entry.score is None else format(entry.score.normalize(), "f"),
                 movement.kind if movement else "",
@@ -128,3 +124,54 @@ def ranking_csv(request, slug, year):
             ]
         )
     return response
+
+
+# Open data: the facts as downloads (awards/datasets.py) --------------------------------------------
+
+
+class DatasetListView(ListView):
+    """What can be downloaded, with schema.org ``Dataset`` JSON-LD naming every file."""
+
+    template_name = "awards/dataset_list.html"
+    context_object_name = "rankings"
+    queryset = Ranking.objects.order_by("slug", "-year")
+
+    def get_context_data(self, **kwargs):
+        editions = list(Edition.objects.select_related("programme").order_by("programme__name", "-year"))
+        catalogue = datasets.catalogue_json_ld(self.object_list, editions)
+        return super().get_context_data(
+            editions=editions, catalogue=catalogue, licence_title=settings.OPEN_DATA_LICENCE_TITLE, **kwargs
+        )
+
+
+def dataset_response(table, title, page_url, fmt, filename):
+    if fmt == "csv":
+        return datasets.csv_response(table, f"{filename}.csv")
+    return datasets.json_response(datasets.table_document(table, title, page_url))
+
+
+@require_safe
+def ranking_dataset(request, slug, year, fmt):
+    ranking = get_object_or_404(Ranking, slug=slug, year=year)
+    name = f"{slugify(ranking.slug) or 'ranking'}-{ranking.year}"
+    return dataset_response(datasets.ranking_table(ranking), str(ranking), ranking.get_absolute_url(), fmt, name)
+
+
+@require_safe
+def edition_dataset(request, programme, year, fmt):
+    edition = get_object_or_404(Edition.objects.select_related("programme"), programme__slug=programme, year=year)
+    name = f"{slugify(edition.programme.slug) or 'awards'}-{edition.year}"
+    return dataset_response(datasets.edition_table(edition), str(edition), edition.get_absolute_url(), fmt, name)
+
+
+@require_safe
+def data_package(request):
+    return datasets.json_response(datasets.data_package(datasets.portal_tables()))
+
+
+@require_safe
+def data_package_table(request, table):
+    tables = {table.name: table for table in datasets.portal_tables()}
+    if table not in tables:
+        raise Http404("No such table in the data package.")
+    return datasets.csv_response(tables[table], f"{table}.csv")

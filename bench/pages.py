@@ -26,4 +26,8 @@ def reader_pages():
         ("ranking", ranking.get_absolute_url()),
         *[(label, f"{url}?q=smart+city") for label, url in optional("search (2 words)", "articles:search")],
         *optional("RSS feed", "articles:rss"),
+        ("API stories", "/api/v1/stories/"),
+        ("API cities", "/api/v1/cities/"),
+        ("API recognitions", "/api/v1/recognitions/"),
+        ("API ranking entries", f"/api/v1/ranking-entries/?ranking={ranking.slug}&year={ranking.year}"),
     ]

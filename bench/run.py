@@ -43,6 +43,7 @@ ENV = {
     "SECURE_SSL_REDIRECT": "0",
     "DEBUG": "0",
     "CITYNEWS_BENCH": "1",
+    "API_RATE_LIMIT": "0",  # wrk is one client: the API's per-client limit would answer it with 429s
     "MEDIA_ROOT": str(ROOT / "bench" / "media"),
     "STATIC_ROOT": str(ROOT / "bench" / "static"),
     "LOG_LEVEL": "WARNING",

@@ -1,4 +1,5 @@
-"""The Content Security Policy per part of the site: readers' pages allow no inline CSS, the admin does."""
+"""The Content Security Policy per part of the site: readers' pages allow no inline CSS; the admin and the
+API's documentation (Swagger UI, whose page carries a <style> element and whose widgets set style attributes) do."""
 
 from csp.constants import UNSAFE_INLINE
 from csp.middleware import CSPMiddleware
@@ -15,7 +16,7 @@ class SiteCSPMiddleware(CSPMiddleware):
     """
 
     def process_response(self, request, response):
-        if request.path_info.startswith(reverse("admin:index")):
+        if request.path_info.startswith((reverse("admin:index"), reverse("api-docs"))):
             update = getattr(response, "_csp_update", None) or {}
             response._csp_update = {**update, "style-src": [*update.get("style-src", []), UNSAFE_INLINE]}
         return super().process_response(request, response)

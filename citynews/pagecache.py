@@ -178,10 +178,15 @@ class AnonymousPageCacheMiddleware:
             and request.method in ("GET", "HEAD")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
             and not request.path.startswith(settings.PAGE_CACHE_SKIP_PREFIXES)
-            # Only pagination varies a cached page: any other parameter (a search, a tracking tag)
-            # is served fresh, so nobody can fill the shared cache with made-up addresses.
-            and set(request.GET) <= {"page"}
+            # Only pagination (and the API's filters) vary a cached page: any other parameter (a search, a
+            # tracking tag) is served fresh, so nobody can fill the shared cache with made-up addresses.
+            and set(request.GET) <= AnonymousPageCacheMiddleware.cacheable_params(request.path)
         )
+
+    @staticmethod
+    def cacheable_params(path):
+        prefixes = settings.PAGE_CACHE_QUERY_PARAMS
+        return prefixes[max((prefix for prefix in prefixes if path.startswith(prefix)), key=len)]
 
     @staticmethod
     def key_for(request):

@@ -84,6 +84,10 @@ INSTALLED_APPS = [
     "axes",
     "simple_history",
     "citynews",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "articles",
     "awards",
 ]
@@ -92,6 +96,10 @@ MIDDLEWARE = [
     # Outermost: every log line of the request carries its id, and every request is counted and timed.
     "citynews.logs.RequestContextMiddleware",
     "citynews.metrics.RequestMetricsMiddleware",
+    # CORS headers on every answer of /api/ and /embed/, cached ones too (the page cache does not vary by Origin).
+    "corsheaders.middleware.CorsMiddleware",
+    # Before the page cache, so cached answers count against a client's limit too.
+    "citynews.ratelimit.ApiRateLimitMiddleware",
     # Then the page cache, so a cached page skips all the rest; what the rest adds on the way out (security
     # headers, CSP, ETag) is stored with the page and replayed.
     "citynews.pagecache.AnonymousPageCacheMiddleware",
@@ -217,6 +225,11 @@ CACHES = {
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)  # 0 turns the anonymous page cache off
 PAGE_CDN_MAX_AGE = env_int("PAGE_CDN_MAX_AGE", 0)  # s-maxage for a CDN in front; 0 = always revalidate
+# Only these query parameters may vary a cached page: pagination on readers' pages; the API's filters and cursor.
+PAGE_CACHE_QUERY_PARAMS = {
+    "": {"page"},
+    "/api/": {"cursor", "page_size", "city", "year", "programme", "ranking", "tag", "edition"},
+}
 PAGE_CACHE_SKIP_PREFIXES = ("/admin/", "/preview/", "/static/", "/media/", "/healthz", "/readyz", "/metrics", "/bench/")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -431,6 +444,53 @@ METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 
 # Result groups shown above the stories on the search page (articles/search.py), in this order.
 SEARCH_GROUPS = ["awards.search.find_cities", "awards.search.find_categories", "awards.search.find_rankings"]
+
+# The public read API (Django REST framework; citynews/urls.py wires articles/api.py and awards/api.py).
+# Nobody signs in to it: every client, an editor included, sees exactly what an anonymous reader sees.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{SITE_NAME} open data API",
+    "DESCRIPTION": "Read-only: live stories, cities, award programmes and their results, rankings and their "
+    "entries, with the stories that report each fact and who published it.",
+    "VERSION": "1",
+    # 3.1 writes an optional link as oneOf [link, null], which validators read as meant (3.0's nullable+allOf is not).
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI's files come from drf-spectacular-sidecar, served from our origin: no CDN, and the CSP holds.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "deepLinking": True},
+}
+# CORS (django-cors-headers): any site may read the API and load the embeds, with GET only and no credentials.
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_URLS_REGEX = r"^/(api|embed)/"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["accept", "if-none-match", "if-modified-since"]
+CORS_EXPOSE_HEADERS = [
+    "ETag",
+    "Last-Modified",
+    "Retry-After",
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+]
+CORS_PREFLIGHT_MAX_AGE = 86400
+# Requests per client per window on the API, counted in this cache; 0 turns the limit off.
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 120)
+API_RATE_LIMIT_WINDOW = env_int("API_RATE_LIMIT_WINDOW", 60)
+API_RATE_LIMIT_CACHE = "default"
+API_RATE_LIMIT_PREFIXES = ("/api/",)
+# The licence of the open data (awards/datasets.py): named in every download and in the Dataset JSON-LD.
+OPEN_DATA_LICENCE_NAME = os.environ.get("OPEN_DATA_LICENCE_NAME", "CC-BY-4.0")
+OPEN_DATA_LICENCE_TITLE = os.environ.get("OPEN_DATA_LICENCE_TITLE", "Creative Commons Attribution 4.0")
+OPEN_DATA_LICENCE_URL = os.environ.get("OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/")
 
 # manage.py import_story reads "Updated:" times in this zone unless told otherwise
 # (--source-timezone); Shenzhen's sources write China Standard Time.

@@ -3,6 +3,11 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
+
+from articles.api import StoryViewSet
+from awards import api as awards_api
 
 from .admin_guards import LabelledAutocompleteJsonView
 from .crawlers import SITEMAPS, robots_txt
@@ -18,6 +23,17 @@ admin.site.index_title = "Newsroom"
 
 handler500 = "citynews.errors.server_error"
 
+# The read-only open data API: one router, the viewsets living in the apps they serve.
+api = SimpleRouter()
+api.register("stories", StoryViewSet, basename="story")
+api.register("cities", awards_api.CityViewSet, basename="city")
+api.register("programmes", awards_api.ProgrammeViewSet, basename="programme")
+api.register("editions", awards_api.EditionViewSet, basename="edition")
+api.register("categories", awards_api.CategoryViewSet, basename="category")
+api.register("recognitions", awards_api.RecognitionViewSet, basename="recognition")
+api.register("rankings", awards_api.RankingViewSet, basename="ranking")
+api.register("ranking-entries", awards_api.RankingEntryViewSet, basename="ranking-entry")
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
@@ -29,6 +45,9 @@ urlpatterns = [
         name="labelled_autocomplete",
     ),
     path("admin/", admin.site.urls),
+    path("api/v1/", include((api.urls, "api"))),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("robots.txt", robots_txt, name="robots"),
     path(
         "sitemap.xml",

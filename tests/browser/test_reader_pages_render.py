@@ -61,6 +61,7 @@ def demo_reader_paths():
         "programme": programme.get_absolute_url(),
         "edition": edition.get_absolute_url(),
         "rankings": reverse("awards:rankings"),
+        "open data": reverse("awards:datasets"),
         **{f"ranking {ranking.year}": ranking.get_absolute_url() for ranking in rankings},
     }
 
