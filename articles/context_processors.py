@@ -15,6 +15,7 @@ from .models import Section
 # The links in the header and footer of every page, by the name templates use: site_urls.rss.
 SITE_URL_NAMES = {
     "home": "articles:home",
+    "latest": "articles:latest",
     "search": "articles:search",
     "sections": "articles:section_list",
     "archive": "articles:archive",
@@ -76,6 +77,7 @@ def site(request):
     # Lazy: only pages that draw the navigation read it (error pages render without a database).
     return {
         "site_name": settings.SITE_NAME,
+        "newsroom_email": settings.NEWSROOM_EMAIL,
         "site_urls": SimpleLazyObject(site_urls),
         "nav_links": SimpleLazyObject(navigation_links),
     }

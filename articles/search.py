@@ -47,6 +47,7 @@ class SearchGroup:
 
 SEARCHERS = [
     "awards.search.find_cities",
+    "awards.search.find_programmes",
     "awards.search.find_categories",
     "awards.search.find_rankings",
 ]

@@ -34,6 +34,14 @@ def _y(position, field_size):
     return TOP + plot_height * (position - 1) / max(field_size - 1, 1)
 
 
+def axis_positions(field_size, most=6):
+    """Positions to mark on the axis: 1st, the field's last place, and round steps between (5, 10, 20...)."""
+    step = next((step for step in (1, 2, 5, 10, 20, 25, 50, 100, 250, 500, 1000) if field_size / step <= most), 1000)
+    between = range(step, field_size, step)
+    # A round mark right next to the last place would print on top of it.
+    return sorted({1, field_size, *(p for p in between if field_size - p >= step / 2 and p > 1)})
+
+
 def rank_history_svg(chart_id, title, points):
     """One circle per year, joined by a line; the accessible name is the <title>, the data is in <desc>."""
     points = sorted(points, key=lambda point: point.year)
@@ -48,7 +56,7 @@ def rank_history_svg(chart_id, title, points):
         (
             (LEFT, _y(position, field_size), WIDTH - RIGHT, _y(position, field_size), LEFT - 8,
              _y(position, field_size) + 4, ordinal(position))
-            for position in sorted({1, field_size})
+            for position in axis_positions(field_size)
         ),
     )  # fmt: skip
     years = format_html_join(

@@ -24,6 +24,7 @@ app_name = "awards"
 urlpatterns = [
     path("cities/", views.CityListView.as_view(), name="cities"),
     path("cities/<str:slug>/", views.CityDetailView.as_view(), name="city"),
+    path("cities/<str:slug>/news/", views.CityNewsView.as_view(), name="city_news"),
     path("awards/", views.AwardProgrammeListView.as_view(), name="programmes"),
     path("awards/<str:slug>/", views.AwardProgrammeDetailView.as_view(), name="programme"),
     path("awards/<str:programme>/<short:key>/", views.EditionDetailView.as_view(), name="edition"),

@@ -163,6 +163,10 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
+# How readers are told the zone of the times shown: "CST" means three different zones around the world.
+TIME_ZONE_LABEL = os.environ.get("TIME_ZONE_LABEL", {"Asia/Shanghai": "Beijing time"}.get(TIME_ZONE, ""))
+# Where readers send a source or a correction (the open questions on ranking pages link here).
+NEWSROOM_EMAIL = os.environ.get("NEWSROOM_EMAIL", "newsroom@example.org")
 # The site and its admin are in English only. Without the translation machinery every gettext
 # (month names, "1st", the admin's labels) is a plain return instead of a catalogue lookup: a
 # third of a city page's time went on humanize's ordinal alone. British formats still apply.

@@ -9,10 +9,12 @@ register = template.Library()
 
 # The layout width of a card's photo, for the browser to pick a rendition from the srcset.
 CARD_PHOTO_SIZES = "(min-width: 52rem) 16rem, 100vw"
+# The front page's lead story: two thirds of the page on a wide screen, above the fold, so not lazy.
+LEAD_PHOTO_SIZES = "(min-width: 64rem) 44rem, 100vw"
 
 
 @register.simple_tag(takes_context=True)
-def article_cards(context, articles, heading_level=2):
+def article_cards(context, articles, heading_level=2, variant=""):
     """One ``<article class="card">`` per article: photo, section kicker, title, standfirst, date, source.
 
     Python rather than an ``{% include %}`` per card: a list page renders dozens of cards, and as
@@ -25,20 +27,32 @@ def article_cards(context, articles, heading_level=2):
     section_urls = {}
     # Month names are lazy translations: resolve each once for the language of this request.
     month_names = {}
+    # A story without a photo gets the text-only design (card--text), not an empty photo slot.
     return format_html_join(
         "\n",
-        '<article class="card">{}<div class="card__text">{}'
+        '<article class="card{}">{}<div class="card__text">{}'
         '<{} class="card__title"><a href="{}">{}</a></{}>{}'
         '<p class="meta"><time datetime="{}">{}</time>{}</p></div></article>',
-        (_card_values(article, heading, context.use_tz, section_urls, month_names) for article in articles),
+        (
+            (
+                _classes(article, variant),
+                *_card_values(article, heading, context.use_tz, section_urls, month_names, lead=variant == "lead"),
+            )
+            for article in articles
+        ),
     )
 
 
-def _card_values(article, heading, use_tz, section_urls, month_names):
+def _classes(article, variant):
+    classes = f" card--{variant}" if variant else ""
+    return classes if article.lead_photo else f"{classes} card--text"
+
+
+def _card_values(article, heading, use_tz, section_urls, month_names, lead=False):
     url = article.get_absolute_url()
     iso_date, visible_date = _dates(article.published_at, use_tz, month_names)
     return (
-        _photo(article, url),
+        _photo(article, url, lead),
         _kicker(article, section_urls),
         heading,
         url,
@@ -51,19 +65,21 @@ def _card_values(article, heading, use_tz, section_urls, month_names):
     )
 
 
-def _photo(article, url):
+def _photo(article, url, lead=False):
     photo = article.lead_photo
     if photo is None:
         return ""
-    srcset = format_html(' srcset="{}" sizes="{}"', photo.srcset, CARD_PHOTO_SIZES) if photo.renditions else ""
+    sizes = LEAD_PHOTO_SIZES if lead else CARD_PHOTO_SIZES
+    srcset = format_html(' srcset="{}" sizes="{}"', photo.srcset, sizes) if photo.renditions else ""
     return format_html(
         '<a class="card__photo" href="{}" tabindex="-1" aria-hidden="true">'
-        '<img src="{}"{} width="{}" height="{}" alt="" loading="lazy" decoding="async"></a>',
+        '<img src="{}"{} width="{}" height="{}" alt="" {} decoding="async"></a>',
         url,
         photo.thumbnail_url,
         srcset,
         photo.width,
         photo.height,
+        format_html('fetchpriority="high"') if lead else format_html('loading="lazy"'),
     )
 
 

@@ -1,4 +1,4 @@
-"""Template helpers for rich previews: ``{{ data|json_ld }}`` and ``{% absolute_url path %}``."""
+"""Template helpers for rich previews and dates: ``{{ data|json_ld }}``, ``{% absolute_url path %}``, ``|newsroom_time``."""
 
 import json
 
@@ -7,7 +7,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from .. import previews
+from .. import dates, previews
 
 register = template.Library()
 
@@ -27,11 +27,4 @@ def absolute_url(path):
     return previews.absolute(str(path))
 
 
-@register.simple_tag
-def news_article_json_ld(article):
-    return json_ld(previews.news_article_data(article))
-
-
-@register.simple_tag
-def social_image(article):
-    return previews.social_image(article)
+register.filter("newsroom_time", dates.newsroom_time)

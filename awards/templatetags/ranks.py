@@ -56,8 +56,8 @@ def movement(movement):
 
 
 @register.simple_tag(takes_context=True)
-def ranking_rows(context, entries):
-    """The rows of a ranking table: position, city, score, movement.
+def ranking_rows(context, entries, show_score=True):
+    """The rows of a ranking table: position, city, score (unless no entry has one), movement.
 
     Python rather than a template loop for the same reason as the story cards: a ranking has a
     hundred or more rows, and a loop with an include per row cost more than the queries behind it.
@@ -70,9 +70,10 @@ def ranking_rows(context, entries):
             movements[entry.movement] = movement(entry.movement)
         score = "–" if entry.score is None else localize(entry.score, use_l10n=context.use_l10n)
         position = localize(entry.position, use_l10n=context.use_l10n)
-        rows.append((position, entry.city.get_absolute_url(), entry.city.name, score, movements[entry.movement]))
+        score_cell = format_html('<td class="num">{}</td>', score) if show_score else ""
+        rows.append((position, entry.city.get_absolute_url(), entry.city.name, score_cell, movements[entry.movement]))
     return format_html_join(
         "\n",
-        '<tr><td class="num">{}</td><th scope="row"><a href="{}">{}</a></th><td class="num">{}</td><td>{}</td></tr>',
+        '<tr><td class="num">{}</td><th scope="row"><a href="{}">{}</a></th>{}<td>{}</td></tr>',
         rows,
     )
