@@ -119,6 +119,10 @@ class RankHistory:
     def ranking(self):
         return self.latest.ranking
 
+    @property
+    def has_scores(self):
+        return any(entry.score is not None for entry in self.entries)
+
 
 def city_rank_histories(city):
     """The city's latest rank in every ranking, with movement, history and a chart. Two queries."""

@@ -61,7 +61,7 @@ def _card_values(article, heading, use_tz, section_urls, month_names, lead=False
         format_html('<p class="card__standfirst">{}</p>', article.standfirst) if article.standfirst else "",
         iso_date,
         visible_date,
-        format_html(" · From {}", article.source_name) if article.source_name else "",
+        format_html('<span class="card__source"> · From {}</span>', article.source_name) if article.source_name else "",
     )
 
 

@@ -47,7 +47,11 @@ def test_a_ranking_sorts_by_plain_links(client, ranking):
     assert table_cities(by_city) == ["Beijing", "Chengdu", "Wuhan"]
     assert by_city.select_one("th[aria-sort]").get_text(strip=True) == "City"
     # Best score first; a city without a score last.
-    assert table_cities(parse(client.get(f"{ranking.get_absolute_url()}?sort=score"))) == ["Beijing", "Wuhan", "Chengdu"]
+    assert table_cities(parse(client.get(f"{ranking.get_absolute_url()}?sort=score"))) == [
+        "Beijing",
+        "Wuhan",
+        "Chengdu",
+    ]
     assert client.get(f"{ranking.get_absolute_url()}?sort=<script>").status_code == 404
     # Every order has one canonical address: the ranking's.
     assert by_city.select_one('link[rel="canonical"]')["href"].endswith(ranking.get_absolute_url())
@@ -67,7 +71,11 @@ def test_the_score_column_is_left_out_when_no_entry_has_a_score(client):
     ranking = make_ranking(slug="plain", year=2021)
     make_entry(ranking, position=1)
     page = parse(client.get(ranking.get_absolute_url()))
-    assert [th.get_text(" ", strip=True) for th in page.select(".ranking-table thead th")] == ["Position", "City", "Movement"]
+    assert [th.get_text(" ", strip=True) for th in page.select(".ranking-table thead th")] == [
+        "Position",
+        "City",
+        "Movement",
+    ]
     assert len(page.select(".ranking-table tbody tr td")) == 2
     assert "Score" not in [link.get_text() for link in page.select(".sort-links a")]
     assert client.get(f"{ranking.get_absolute_url()}?sort=score").status_code == 404
@@ -135,7 +143,9 @@ def test_award_programmes_are_found_by_short_name_and_alias(client):
     make_programme(name="Other Prize", short_name="OP")
     for query in ("SCEWC", "scewc", "world smart city awards", "expo congress"):
         page = parse(client.get("/search/", {"q": query}))
-        groups = {section.h2.get_text(): [a["href"] for a in section.select("a")] for section in page.select(".search-group")}
+        groups = {
+            section.h2.get_text(): [a["href"] for a in section.select("a")] for section in page.select(".search-group")
+        }
         assert groups.get("Award programmes") == [programme.get_absolute_url()], query
 
 

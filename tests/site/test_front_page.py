@@ -107,7 +107,10 @@ def test_awards_panel_shows_the_newest_editions_winners_the_top_places_and_bigge
     places = panel.select(".panel__ranks li")
     assert [li.a.get_text() for li in places] == ["Shenzhen", "Hangzhou", "Wuhan"]
     climbers = panel.select_one(".panel__ranks ~ ul").select("li")
-    assert [li.get_text(" ", strip=True) for li in climbers] == ["Hangzhou : 2nd, up 7 places", "Wuhan : 3rd, up 1 place"]
+    assert [li.get_text(" ", strip=True) for li in climbers] == [
+        "Hangzhou : 2nd, up 7 places",
+        "Wuhan : 3rd, up 1 place",
+    ]
 
 
 def test_front_page_costs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
