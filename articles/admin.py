@@ -181,7 +181,7 @@ class ArticleAdminForm(forms.ModelForm):
     def clean(self):
         cleaned_data = super().clean()
         if cleaned_data.get("mark_updated") and not (self.instance.pk and self.instance.is_live):
-            self.add_error("mark_updated", "Only a story that is already live can be updated; until then, just edit it.")
+            self.add_error("mark_updated", "Only a story already live can be updated; until then, just edit it.")
         if self.instance.pk is None:
             return cleaned_data
         opened = cleaned_data.get("opened_version")

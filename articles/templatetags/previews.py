@@ -1,4 +1,4 @@
-"""Template helpers for rich previews and dates: ``{{ data|json_ld }}``, ``{% absolute_url path %}``, ``|newsroom_time``."""
+"""Template helpers for previews and dates: ``{{ data|json_ld }}``, ``{% absolute_url path %}``, ``|newsroom_time``."""
 
 import json
 

@@ -4,8 +4,8 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from articles.models import Author
 from tests.conftest import make_article, make_photo, make_section, make_upload, parse
@@ -101,8 +101,9 @@ def test_the_facts_box_asks_for_awards_and_ranks_only_when_the_story_reports_som
 
 def test_story_page_with_previous_and_next_in_its_section_stays_within_budget(client, django_assert_max_num_queries):
     section = make_section()
-    older, story, newer = (make_article(section=section, published_at=when) for when in (
-        timezone.now() - timedelta(hours=3), timezone.now() - timedelta(hours=2), timezone.now() - timedelta(hours=1)))  # fmt: skip
+    older, story, newer = (
+        make_article(section=section, published_at=timezone.now() - timedelta(hours=hours)) for hours in (3, 2, 1)
+    )
     for n in range(20):
         make_article(section=section, published_at=timezone.now() - timedelta(days=2 + n))
     queries_for(client, "/latest/")  # the sections menu goes into the shared cache

@@ -1,4 +1,4 @@
-"""A reader on a phone and on a desktop: the front page with sixty stories, and a city's news read to the end by clicking.
+"""A reader on a phone and on a desktop: the front page with sixty stories, a city's news read to the end by clicking.
 
 Screenshots go to test-artifacts/ (front-page-375.png, city-page-1280.png, ...) for a person to look at.
 """
