@@ -308,10 +308,11 @@ class Article(models.Model):
         editable=False,
         help_text="When readers last saw a change: moves on saves of a published article, never on a draft save.",
     )
+    # Set by "Mark as updated" in the admin (read-only there), never typed in.
     substantive_update_at = models.DateTimeField(
+        "updated for readers at",
         null=True,
         blank=True,
-        editable=False,
         help_text="When an editor marked a change readers should know about: the only time shown as Updated.",
     )
     update_note = models.TextField(

@@ -186,6 +186,7 @@ class PageMeta:
     json_ld: list = field(default_factory=list)
     published: object = None  # datetimes, for article:published_time / modified_time
     modified: object = None
+    properties: list = field(default_factory=list)  # more Open Graph (property, content): article:tag, ...
     noindex: bool = False
 
     @classmethod

@@ -144,11 +144,15 @@ def article_page_meta(article):
         title=article.title,
         description=article.summary[:200],
         breadcrumbs=trail(*steps, (article.title, path)),
-        json_ld=[previews.news_article_data(article)] if article.published_at else [],
+        json_ld=[previews.news_article_data(article)] if article.is_live else [],
         image_article=article,
         og_type="article",
         published=article.published_at,
         modified=article.updated_for_readers,
+        properties=[
+            *([("article:section", article.section.name)] if article.section else []),
+            *(("article:tag", tag.name) for tag in article.tags.all()),
+        ],
         noindex=not article.is_live,
     )
     return meta
@@ -178,6 +182,9 @@ class ArticlePreviewView(PermissionRequiredMixin, PreviewHeadersMixin, DetailVie
     def handle_no_permission(self):
         # Readers must not learn that a draft exists: 404, not 403.
         raise Http404("No article found.")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(page_meta=article_page_meta(self.object), **kwargs)
 
 
 class SectionDetailView(ArticleListView):

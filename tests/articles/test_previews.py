@@ -19,8 +19,10 @@ def _site_url(settings):
 
 
 def json_ld(page):
-    (script,) = page.select('script[type="application/ld+json"]')
-    return json.loads(script.string)
+    """The page's NewsArticle (its BreadcrumbList is tested in tests/site/test_structured_data.py)."""
+    found = [json.loads(script.string) for script in page.select('script[type="application/ld+json"]')]
+    (article,) = [data for data in found if data["@type"] == "NewsArticle"]
+    return article
 
 
 def meta(page, key):
@@ -38,10 +40,13 @@ def test_canonical_open_graph_and_twitter_tags(client):
     assert meta(page, "og:title") == "Shenzhen wins"
     assert meta(page, "og:description") == "A short summary."
     assert meta(page, "og:url") == canonical
-    largest = photo.renditions[-1]
-    assert meta(page, "og:image") == f"{SITE}/media/{largest['name']}"
+    # The 16:9 JPEG crop made at upload: social sites do not all read WebP.
+    wide = photo.social_crops[0]
+    assert wide["ratio"] == "16:9"
+    assert meta(page, "og:image") == f"{SITE}/media/{wide['name']}"
+    assert meta(page, "og:image:type") == "image/jpeg"
     assert meta(page, "og:image:alt") == "The Shenzhen skyline at dusk"
-    assert meta(page, "og:image:width") == str(largest["width"])
+    assert meta(page, "og:image:width") == str(wide["width"])
     assert meta(page, "twitter:card") == "summary_large_image"
     assert meta(page, "twitter:image") == meta(page, "og:image")
     assert meta(page, "twitter:image:alt") == "The Shenzhen skyline at dusk"
@@ -61,10 +66,16 @@ def test_json_ld_news_article_field_by_field(client):
     assert data["@type"] == "NewsArticle"
     assert data["headline"] == "Hangzhou named"
     assert data["url"] == url and data["mainEntityOfPage"] == {"@type": "WebPage", "@id": url}
-    assert data["datePublished"] == article.published_at.isoformat()
-    assert data["dateModified"] == article.content_changed_at.isoformat()
-    assert data["author"] == {"@type": "Person", "name": "Li Wei"}
-    assert data["publisher"] == {"@type": "Organization", "name": "citynews", "url": f"{SITE}/"}
+    assert data["datePublished"] == timezone.localtime(article.published_at).isoformat()
+    # Saving is not updating: the modified time is the publication until an editor marks an update.
+    assert data["dateModified"] == data["datePublished"]
+    assert data["author"] == [{"@type": "Person", "name": "Li Wei"}]
+    assert data["publisher"] == {
+        "@type": "Organization",
+        "name": "citynews",
+        "url": f"{SITE}/",
+        "logo": {"@type": "ImageObject", "url": f"{SITE}/static/img/logo.png", "width": 512, "height": 512},
+    }
     assert data["articleSection"] == "Awards"
     assert data["keywords"] == ["lighthouse"]
     assert data["timeRequired"] == "PT1M"
@@ -72,15 +83,16 @@ def test_json_ld_news_article_field_by_field(client):
         {"@type": "City", "name": "Hangzhou", "url": f"{SITE}/cities/hangzhou/"},
         {"@type": "City", "name": "Xihu District", "url": f"{SITE}/cities/xihu/"},
     ]
-    largest = photo.renditions[-1]
+    # The three JPEG crops; the caption is the photo's caption ("Caption"), never its alt text.
     assert data["image"] == [
         {
             "@type": "ImageObject",
-            "url": f"{SITE}/media/{largest['name']}",
-            "caption": "Hangzhou's West Lake",
-            "width": largest["width"],
-            "height": largest["height"],
+            "url": f"{SITE}/media/{crop['name']}",
+            "width": crop["width"],
+            "height": crop["height"],
+            "caption": "Caption",
         }
+        for crop in photo.social_crops
     ]
 
 
@@ -90,18 +102,18 @@ def test_json_ld_cannot_be_broken_out_of(client):
     assert b"</script><script>alert" not in response.content
     page = parse(response)
     assert json_ld(page)["headline"] == article.title
-    # Only the JSON-LD script: the title produced no element of its own.
-    assert len(page.select("script")) == 1
+    # Only the JSON-LD scripts (the story, its breadcrumbs): the title produced no element of its own.
+    assert [script["type"] for script in page.select("script")] == ["application/ld+json"] * 2
 
 
 def test_without_photo_or_byline(client):
     article = make_article(byline="", title="Plain")
     page = parse(client.get(article.get_absolute_url()))
-    assert meta(page, "twitter:card") == "summary"
-    assert meta(page, "og:image") is None
+    # The site's own card stands in for a photo on social sites; search engines get no image at all.
+    assert meta(page, "og:image") == f"{SITE}/static/img/social-card.png"
     data = json_ld(page)
     assert "image" not in data and "about" not in data
-    assert data["author"] == {"@type": "Organization", "name": "citynews", "url": f"{SITE}/"}
+    assert data["author"] == [{**data["publisher"]}] and data["publisher"]["@type"] == "Organization"
 
 
 def test_preview_of_a_draft_has_noindex_and_no_rich_preview(editor_client):

@@ -119,3 +119,29 @@ def test_city_news_read_to_the_end_by_clicking(live_server, page, artifacts_dir,
     demo = Article.objects.get(slug="shenzhen-wins-enabling-technologies-award-scewc-2020")
     assert seen == [story.title for story in stories] + [demo.title]
     expect(page.get_by_role("navigation", name="Pages")).to_contain_text("Page 6, the last")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_demo_story_ranking_and_index_pages_look_right(live_server, page, artifacts_dir, size):
+    """Screenshots of the demo's story, ranking and index pages for a person to judge; nothing wider than
+    the screen, nothing refused by the Content Security Policy."""
+    call_command("load_demo", stdout=io.StringIO())
+    story = Article.objects.get(slug="shenzhen-wins-enabling-technologies-award-scewc-2020")
+    refused = []
+    page.on("console", lambda message: message.type == "error" and refused.append(message.text))
+    page.set_viewport_size(SIZES[size])
+    for name, path in {
+        "story": story.get_absolute_url(),
+        "ranking": "/rankings/online-administration-service-capability/2020/",
+        "ranking-by-city": "/rankings/online-administration-service-capability/2020/?sort=city",
+        "cities": "/cities/",
+        "awards": "/awards/",
+        "rankings": "/rankings/",
+        "search-scewc": "/search/?q=SCEWC",
+        "search-nothing": "/search/?q=zebra",
+    }.items():
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 200, path
+        page.screenshot(path=artifacts_dir / f"{name}-{size}.png", full_page=True)
+        assert not page_is_wider_than_screen(page), path
+    assert refused == []
