@@ -334,7 +334,11 @@ class Article(models.Model):
     class Meta:
         ordering = ["-published_at", "-id"]
         permissions = [("publish_article", "Can publish and unpublish articles")]
-        indexes = [models.Index(fields=["status", "-published_at"], name="article_live_idx")]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_live_idx"),
+            # A section's newest stories (its page, its front-page block, a story's previous and next) as a range.
+            models.Index(fields=["section", "status", "-published_at"], name="article_section_live_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
