@@ -4,16 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0007_front_page_authors_updates_social_crops'),
-        ('awards', '0003_programme_aliases_optional_publisher'),
-        ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
+        ("articles", "0007_front_page_authors_updates_social_crops"),
+        ("awards", "0003_programme_aliases_optional_publisher"),
+        ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['section', 'status', '-published_at'], name='article_section_live_idx'),
+            model_name="article",
+            index=models.Index(fields=["section", "status", "-published_at"], name="article_section_live_idx"),
         ),
     ]

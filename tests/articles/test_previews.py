@@ -1,4 +1,3 @@
-import json
 from datetime import timedelta
 
 import pytest
@@ -6,7 +5,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from awards.models import City
-from tests.conftest import make_article, make_photo, make_section, parse
+from tests.conftest import make_article, make_photo, make_section, meta_content, parse, structured_data
 
 pytestmark = pytest.mark.django_db
 
@@ -20,14 +19,7 @@ def _site_url(settings):
 
 def json_ld(page):
     """The page's NewsArticle (its BreadcrumbList is tested in tests/site/test_structured_data.py)."""
-    found = [json.loads(script.string) for script in page.select('script[type="application/ld+json"]')]
-    (article,) = [data for data in found if data["@type"] == "NewsArticle"]
-    return article
-
-
-def meta(page, key):
-    tag = page.select_one(f'meta[property="{key}"]') or page.select_one(f'meta[name="{key}"]')
-    return tag["content"] if tag else None
+    return structured_data(page, "NewsArticle")
 
 
 def test_canonical_open_graph_and_twitter_tags(client):
@@ -36,21 +28,21 @@ def test_canonical_open_graph_and_twitter_tags(client):
     page = parse(client.get(article.get_absolute_url()))
     canonical = f"{SITE}{article.get_absolute_url()}"
     assert page.select_one('link[rel="canonical"]')["href"] == canonical
-    assert meta(page, "og:type") == "article"
-    assert meta(page, "og:title") == "Shenzhen wins"
-    assert meta(page, "og:description") == "A short summary."
-    assert meta(page, "og:url") == canonical
+    assert meta_content(page, "og:type") == "article"
+    assert meta_content(page, "og:title") == "Shenzhen wins"
+    assert meta_content(page, "og:description") == "A short summary."
+    assert meta_content(page, "og:url") == canonical
     # The 16:9 JPEG crop made at upload: social sites do not all read WebP.
     wide = photo.social_crops[0]
     assert wide["ratio"] == "16:9"
-    assert meta(page, "og:image") == f"{SITE}/media/{wide['name']}"
-    assert meta(page, "og:image:type") == "image/jpeg"
-    assert meta(page, "og:image:alt") == "The Shenzhen skyline at dusk"
-    assert meta(page, "og:image:width") == str(wide["width"])
-    assert meta(page, "twitter:card") == "summary_large_image"
-    assert meta(page, "twitter:image") == meta(page, "og:image")
-    assert meta(page, "twitter:image:alt") == "The Shenzhen skyline at dusk"
-    assert meta(page, "article:tag") == "awards"
+    assert meta_content(page, "og:image") == f"{SITE}/media/{wide['name']}"
+    assert meta_content(page, "og:image:type") == "image/jpeg"
+    assert meta_content(page, "og:image:alt") == "The Shenzhen skyline at dusk"
+    assert meta_content(page, "og:image:width") == str(wide["width"])
+    assert meta_content(page, "twitter:card") == "summary_large_image"
+    assert meta_content(page, "twitter:image") == meta_content(page, "og:image")
+    assert meta_content(page, "twitter:image:alt") == "The Shenzhen skyline at dusk"
+    assert meta_content(page, "article:tag") == "awards"
 
 
 def test_json_ld_news_article_field_by_field(client):
@@ -110,7 +102,7 @@ def test_without_photo_or_byline(client):
     article = make_article(byline="", title="Plain")
     page = parse(client.get(article.get_absolute_url()))
     # The site's own card stands in for a photo on social sites; search engines get no image at all.
-    assert meta(page, "og:image") == f"{SITE}/static/img/social-card.png"
+    assert meta_content(page, "og:image") == f"{SITE}/static/img/social-card.png"
     data = json_ld(page)
     assert "image" not in data and "about" not in data
     assert data["author"] == [{**data["publisher"]}] and data["publisher"]["@type"] == "Organization"
@@ -119,10 +111,10 @@ def test_without_photo_or_byline(client):
 def test_preview_of_a_draft_has_noindex_and_no_rich_preview(editor_client):
     draft = make_article(status=Article.Status.DRAFT, published_at=None, title="Embargoed")
     page = parse(editor_client.get(draft.get_absolute_url()))
-    assert meta(page, "robots") == "noindex, nofollow"
+    assert meta_content(page, "robots") == "noindex, nofollow"
     assert page.select('script[type="application/ld+json"]') == []
     assert page.select('link[rel="canonical"]') == []
-    assert meta(page, "og:title") is None
+    assert meta_content(page, "og:title") is None
 
 
 def test_related_stories_share_a_tag_newest_first_capped(client):

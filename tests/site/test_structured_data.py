@@ -15,7 +15,7 @@ from PIL import Image
 
 from articles.models import Article, Author
 from tests.awards.factories import make_city, make_edition, make_entry, make_ranking, make_recognition
-from tests.conftest import make_article, make_photo, make_section, make_upload, parse
+from tests.conftest import make_article, make_photo, make_section, make_upload, meta_content, parse, structured_data
 
 pytestmark = pytest.mark.django_db
 
@@ -31,20 +31,9 @@ def structured(page):
     return [json.loads(script.string) for script in page.select('script[type="application/ld+json"]')]
 
 
-def of_type(page, kind):
-    found = [data for data in structured(page) if data["@type"] == kind]
-    assert len(found) == 1, f"expected one {kind}, found {[d['@type'] for d in structured(page)]}"
-    return found[0]
-
-
-def meta(page, key):
-    tag = page.select_one(f'meta[property="{key}"]') or page.select_one(f'meta[name="{key}"]')
-    return tag["content"] if tag else None
-
-
 def assert_breadcrumbs(page, names, last_url):
     """Google: itemListElement of ListItems with position (from 1), name and item (a URL; the last may omit it)."""
-    data = of_type(page, "BreadcrumbList")
+    data = structured_data(page, "BreadcrumbList")
     items = data["itemListElement"]
     assert [item["@type"] for item in items] == ["ListItem"] * len(names)
     assert [item["position"] for item in items] == list(range(1, len(names) + 1))
@@ -60,11 +49,13 @@ def assert_breadcrumbs(page, names, last_url):
 
 def assert_social_card(page, canonical, og_type="website"):
     assert page.select_one('link[rel="canonical"]')["href"] == canonical
-    assert meta(page, "og:url") == canonical
-    assert meta(page, "og:type") == og_type
-    assert meta(page, "og:title") and meta(page, "og:description") and meta(page, "twitter:title")
-    assert meta(page, "og:image").startswith(f"{SITE}/")
-    assert meta(page, "twitter:card") == "summary_large_image"
+    assert meta_content(page, "og:url") == canonical
+    assert meta_content(page, "og:type") == og_type
+    assert (
+        meta_content(page, "og:title") and meta_content(page, "og:description") and meta_content(page, "twitter:title")
+    )
+    assert meta_content(page, "og:image").startswith(f"{SITE}/")
+    assert meta_content(page, "twitter:card") == "summary_large_image"
 
 
 def test_news_article_has_googles_article_properties_with_three_jpeg_shapes(client, settings, tmp_path):
@@ -75,7 +66,7 @@ def test_news_article_has_googles_article_properties_with_three_jpeg_shapes(clie
                        image=make_upload(size=(1600, 1000)))  # fmt: skip
     page = parse(client.get(article.get_absolute_url()))
     url = f"{SITE}{article.get_absolute_url()}"
-    data = of_type(page, "NewsArticle")
+    data = structured_data(page, "NewsArticle")
     assert data["headline"] == "Hangzhou named" and len(data["headline"]) <= 110
     assert data["datePublished"] == timezone.localtime(article.published_at).isoformat()
     assert data["dateModified"] == data["datePublished"]  # no update marked
@@ -95,10 +86,10 @@ def test_news_article_has_googles_article_properties_with_three_jpeg_shapes(clie
         with Image.open(settings.MEDIA_ROOT / image["url"].removeprefix(f"{SITE}/media/")) as stored:
             assert stored.format == "JPEG" and stored.size == (image["width"], image["height"])
     assert_social_card(page, url, og_type="article")
-    assert meta(page, "og:image") == images[0]["url"] and meta(page, "og:image:type") == "image/jpeg"
-    assert meta(page, "og:image:alt") == "West Lake"
-    assert meta(page, "article:published_time") == data["datePublished"]
-    assert meta(page, "article:modified_time") == data["dateModified"]
+    assert meta_content(page, "og:image") == images[0]["url"] and meta_content(page, "og:image:type") == "image/jpeg"
+    assert meta_content(page, "og:image:alt") == "West Lake"
+    assert meta_content(page, "article:published_time") == data["datePublished"]
+    assert meta_content(page, "article:modified_time") == data["dateModified"]
     assert_breadcrumbs(page, ["Home", "Awards", "Hangzhou named"], url)
     assert photo.social_crops
 
@@ -106,11 +97,11 @@ def test_news_article_has_googles_article_properties_with_three_jpeg_shapes(clie
 def test_an_organisation_byline_stays_an_organization_and_a_plain_byline_a_person(client):
     desk = Author.objects.create(name="Xinhua", slug="xinhua", is_organisation=True)
     by_desk = make_article(author=desk)
-    assert of_type(parse(client.get(by_desk.get_absolute_url())), "NewsArticle")["author"] == [
+    assert structured_data(parse(client.get(by_desk.get_absolute_url())), "NewsArticle")["author"] == [
         {"@type": "Organization", "name": "Xinhua", "url": f"{SITE}/authors/xinhua/"}
     ]
     plain = make_article(byline="Wang Fang")
-    assert of_type(parse(client.get(plain.get_absolute_url())), "NewsArticle")["author"] == [
+    assert structured_data(parse(client.get(plain.get_absolute_url())), "NewsArticle")["author"] == [
         {"@type": "Person", "name": "Wang Fang"}
     ]
 
@@ -122,7 +113,7 @@ def test_a_marked_update_is_the_modified_time_everywhere_and_its_note_is_shown(c
     page = parse(client.get(article.get_absolute_url()))
     # A quiet fix is not an update: no "Updated" line, and the modified time stays the publication.
     assert "Updated" not in page.select_one(".dateline").get_text()
-    assert of_type(page, "NewsArticle")["dateModified"] == timezone.localtime(article.published_at).isoformat()
+    assert structured_data(page, "NewsArticle")["dateModified"] == timezone.localtime(article.published_at).isoformat()
     article.mark_substantive_update("An earlier version gave the wrong year for the award.")
     article.save()
     article.refresh_from_db()
@@ -133,8 +124,11 @@ def test_a_marked_update_is_the_modified_time_everywhere_and_its_note_is_shown(c
         timezone.localtime(article.substantive_update_at).isoformat(),
     ]
     assert times[1].get_text().endswith("(Beijing time, UTC+8)")
-    assert of_type(page, "NewsArticle")["dateModified"] == timezone.localtime(article.substantive_update_at).isoformat()
-    assert meta(page, "article:modified_time") == timezone.localtime(article.substantive_update_at).isoformat()
+    assert (
+        structured_data(page, "NewsArticle")["dateModified"]
+        == timezone.localtime(article.substantive_update_at).isoformat()
+    )
+    assert meta_content(page, "article:modified_time") == timezone.localtime(article.substantive_update_at).isoformat()
     assert page.select_one(".update-note").get_text(" ", strip=True) == (
         "Update: An earlier version gave the wrong year for the award."
     )
@@ -144,10 +138,10 @@ def test_front_page_is_a_website_with_search_and_the_publisher(client):
     story = make_article()
     make_photo(story, is_lead=True)
     page = parse(client.get("/"))
-    website = of_type(page, "WebSite")
+    website = structured_data(page, "WebSite")
     assert website["url"] == f"{SITE}/"
     assert website["potentialAction"]["target"] == f"{SITE}/search/?q={{search_term_string}}"
-    assert of_type(page, "Organization")["logo"]["width"] == 512
+    assert structured_data(page, "Organization")["logo"]["width"] == 512
     assert_social_card(page, f"{SITE}/")
     assert not page.select("nav.breadcrumbs")  # the front page is the top of every trail
 
@@ -175,7 +169,7 @@ def test_lists_are_collection_pages_of_their_stories(client, kind):
         "city-news": ("/cities/shenzhen/news/", ["Home", "Cities", "Shenzhen", "News"]),
     }[kind]
     page = parse(client.get(path))
-    collection = of_type(page, "CollectionPage")
+    collection = structured_data(page, "CollectionPage")
     assert collection["url"] == f"{SITE}{path}"
     items = collection["mainEntity"]["itemListElement"]
     assert collection["mainEntity"]["@type"] == "ItemList"
@@ -189,13 +183,13 @@ def test_a_city_is_a_place_inside_its_parent(client):
     shenzhen = make_city(name="Shenzhen", slug="shenzhen", description="A city in Guangdong.")
     futian = make_city(name="Futian District", slug="futian", parent=shenzhen)
     page = parse(client.get("/cities/futian/"))
-    place = of_type(page, "City")
+    place = structured_data(page, "City")
     assert place["name"] == "Futian District" and place["url"] == f"{SITE}/cities/futian/"
     assert place["address"] == {"@type": "PostalAddress", "addressCountry": "China"}
     assert place["containedInPlace"] == {"@type": "City", "name": "Shenzhen", "url": f"{SITE}/cities/shenzhen/"}
     assert_breadcrumbs(page, ["Home", "Cities", "Shenzhen", "Futian District"], f"{SITE}/cities/futian/")
     assert page.select_one('link[rel="canonical"]')["href"] == f"{SITE}/cities/futian/"
-    assert of_type(parse(client.get("/cities/shenzhen/")), "City")["containedInPlace"] == {
+    assert structured_data(parse(client.get("/cities/shenzhen/")), "City")["containedInPlace"] == {
         "@type": "Country",
         "name": "China",
     }
@@ -206,7 +200,7 @@ def test_a_ranking_is_a_dataset_with_its_csv_as_distribution(client):
     ranking = make_ranking(slug="online", year=2020, title="Online services", publisher="", field_size=32)
     make_entry(ranking, position=1)
     page = parse(client.get("/rankings/online/2020/"))
-    dataset = of_type(page, "Dataset")
+    dataset = structured_data(page, "Dataset")
     # Google requires name and description (50 to 5,000 characters); url, distribution, creator recommended.
     assert dataset["name"] == "Online services (2020)"
     assert 50 <= len(dataset["description"]) <= 5000
@@ -220,7 +214,7 @@ def test_a_ranking_is_a_dataset_with_its_csv_as_distribution(client):
     assert_breadcrumbs(page, ["Home", "Rankings", "Online services (2020)"], f"{SITE}/rankings/online/2020/")
     named = make_ranking(slug="green", year=2021, publisher="Tsinghua University")
     make_entry(named, position=1, score=91)
-    dataset = of_type(parse(client.get(named.get_absolute_url())), "Dataset")
+    dataset = structured_data(parse(client.get(named.get_absolute_url())), "Dataset")
     assert dataset["creator"] == {"@type": "Organization", "name": "Tsinghua University"}
     assert dataset["variableMeasured"] == ["position", "score"]
 
@@ -232,7 +226,7 @@ def test_an_award_edition_is_an_event(client):
     edition.host_cities.set([make_city(name="Barcelona", country="Spain")])
     make_recognition(edition)
     page = parse(client.get(edition.get_absolute_url()))
-    event = of_type(page, "Event")
+    event = structured_data(page, "Event")
     assert event["name"] == f"{edition.programme.name} 2020"
     assert (event["startDate"], event["endDate"]) == ("2020-11-17", "2020-11-18")
     assert event["eventAttendanceMode"] == "https://schema.org/MixedEventAttendanceMode"
@@ -244,7 +238,7 @@ def test_an_award_edition_is_an_event(client):
         ["Home", "Awards", edition.programme.name, "2020"],
         f"{SITE}{edition.get_absolute_url()}",
     )
-    series = of_type(parse(client.get(edition.programme.get_absolute_url())), "EventSeries")
+    series = structured_data(parse(client.get(edition.programme.get_absolute_url())), "EventSeries")
     assert series["subEvent"][0]["url"] == f"{SITE}{edition.get_absolute_url()}"
 
 
@@ -263,7 +257,7 @@ def test_index_pages_are_collection_pages_with_breadcrumbs(client, path, names):
     make_recognition(make_edition())
     make_article(section=make_section())
     page = parse(client.get(path))
-    assert of_type(page, "CollectionPage")["url"] == f"{SITE}{path}"
+    assert structured_data(page, "CollectionPage")["url"] == f"{SITE}{path}"
     assert_breadcrumbs(page, names, f"{SITE}{path}")
     assert_social_card(page, f"{SITE}{path}")
 
