@@ -84,6 +84,16 @@ def test_front_page_with_sixty_stories(live_server, page, artifacts_dir, size):
     assert not page_is_wider_than_screen(page)
     assert refused == []
 
+    # A lead with a photo still leaves room for two more headlines on a phone.
+    FrontPagePick.objects.filter(position=1).update(article=stories[6])
+    page.reload()
+    expect(lead).to_have_text(stories[6].title)
+    page.screenshot(path=artifacts_dir / f"front-page-{size}-photo-lead-first-screen.png")
+    first_screen = headlines_in_first_screen(page)
+    assert len(first_screen) >= 3, first_screen
+    FrontPagePick.objects.filter(position=1).update(article=stories[7])
+    page.reload()
+
     # From the front page to the lead story, then to the next story in its section.
     lead.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(stories[7].title)
