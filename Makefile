@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench lint format install install-dev demo migrate clean
+.PHONY: run test test-fast bench lint format install install-dev demo migrate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ format: install-dev
 
 test: install-dev lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Everything but the browser and the real servers: the loop to run while working (README: Tests).
+test-fast: install-dev
+	$(BIN)/python -m pytest -m "not browser and not ops" $(PYTEST_ARGS)
 
 # The benchmark (bench/run.py): 100,000 stories on the local PostgreSQL, gunicorn, wrk.
 bench: install

@@ -1,5 +1,5 @@
 """
-RSS 2.0 and Atom feeds of live stories: the whole site, one section, one tag, one city.
+RSS 2.0 and Atom feeds of live stories: the whole site, one section, one tag (a city's: awards/feeds.py).
 
 Items carry the full sanitised body (``content:encoded`` in RSS, ``<content>``
 in Atom), the lead photo as an enclosure and as Media RSS ``media:content`` and
@@ -17,8 +17,6 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from taggit.models import Tag
-
-from awards.models import City
 
 from .models import Article, Author, Section
 from .previews import LOGO_PATH
@@ -207,32 +205,6 @@ class TagFeed(LatestArticlesFeed):
 class TagAtomFeed(TagFeed):
     feed_type = FullContentAtomFeed
     subtitle = TagFeed.description
-
-
-class CityFeed(LatestArticlesFeed):
-    """Stories about a city or one of its districts, as its page lists them."""
-
-    def get_object(self, request, slug):
-        return get_object_or_404(City.objects.with_relations(), slug=slug)
-
-    def title(self, city):
-        return f"{settings.SITE_NAME}: {city.name}"
-
-    def description(self, city):
-        return f"Latest stories about {city.name}."
-
-    def link(self, city):
-        return city.get_absolute_url()
-
-    def articles(self, city):
-        return (
-            Article.objects.published().for_listing(with_body=True).prefetch_related("tags").about_city(city, FEED_SIZE)
-        )
-
-
-class CityAtomFeed(CityFeed):
-    feed_type = FullContentAtomFeed
-    subtitle = CityFeed.description
 
 
 class AuthorFeed(LatestArticlesFeed):

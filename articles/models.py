@@ -464,26 +464,13 @@ class Article(models.Model):
         return self.standfirst or unescape(strip_tags(self.body))[:300]
 
     def get_absolute_url(self):
-        # A story card links to its story several times; reverse() once per address, not per link.
-        key = (self.pk, self.slug, self.published_at)
-        cached = self.__dict__.get("_url_cache")
-        if cached and cached[0] == key:
-            return cached[1]
         if self.published_at is None:
-            url = reverse("articles:preview", kwargs={"pk": self.pk})
-        else:
-            local = timezone.localtime(self.published_at)
-            url = reverse(
-                "articles:detail",
-                kwargs={
-                    "year": local.year,
-                    "month": f"{local.month:02d}",
-                    "day": f"{local.day:02d}",
-                    "slug": self.slug,
-                },
-            )
-        self._url_cache = (key, url)
-        return url
+            return reverse("articles:preview", kwargs={"pk": self.pk})
+        local = timezone.localtime(self.published_at)
+        return reverse(
+            "articles:detail",
+            kwargs={"year": local.year, "month": f"{local.month:02d}", "day": f"{local.day:02d}", "slug": self.slug},
+        )
 
 
 WORDS_PER_MINUTE = 200

@@ -7,8 +7,9 @@ given a ``ts_headline`` snippet. On other databases a simpler ``icontains``
 search finds the same stories, newest first, and snippets are made in Python.
 
 Other apps add result groups (cities, award categories, rankings) through
-``SEARCHERS``: dotted paths of callables that take the cleaned query and
-return a ``SearchGroup`` or ``None``.
+``settings.SEARCH_GROUPS``: dotted paths of callables that take the cleaned query
+and return a ``SearchGroup`` or ``None``. Named in the settings, as middleware is,
+so that this app needs to know nothing of the apps that extend its search.
 """
 
 import html
@@ -16,6 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F, Func, Q, TextField
@@ -43,14 +45,6 @@ class SearchGroup:
 
     title: str
     results: list = field(default_factory=list)  # objects with get_absolute_url() and __str__
-
-
-SEARCHERS = [
-    "awards.search.find_cities",
-    "awards.search.find_programmes",
-    "awards.search.find_categories",
-    "awards.search.find_rankings",
-]
 
 
 def clean_query(raw):
@@ -191,5 +185,5 @@ def decorate(articles, query):
 
 def search_groups(query):
     """Result groups from other apps' searchers, empty ones left out."""
-    searchers = [import_string(path) for path in SEARCHERS]
+    searchers = [import_string(path) for path in settings.SEARCH_GROUPS]
     return [group for group in (searcher(query) for searcher in searchers) if group and group.results]

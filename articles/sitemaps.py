@@ -1,7 +1,7 @@
 """
 Sitemaps of live stories and sections, and the Google News sitemap of the last two days.
 
-``SITEMAPS`` is the index's table of contents, the awards data's sitemaps included.
+The site's sitemap index lists them with the awards data's (citynews/crawlers.py).
 """
 
 from datetime import timedelta
@@ -11,8 +11,6 @@ from django.db.models import Max, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
-
-from awards.sitemaps import AwardSitemap, CitySitemap, RankingSitemap
 
 from .models import Article, Section
 
@@ -69,14 +67,3 @@ class NewsSitemap(ArticleSitemap):
             .filter(published_at__gte=timezone.now() - NEWS_WINDOW)
             .only("slug", "title", "published_at", "substantive_update_at", "status")
         )
-
-
-SITEMAPS = {
-    "articles": ArticleSitemap,
-    "sections": SectionSitemap,
-    "pages": ArchiveSitemap,
-    "cities": CitySitemap,
-    "awards": AwardSitemap,
-    "rankings": RankingSitemap,
-    "news": NewsSitemap,
-}

@@ -1,10 +1,8 @@
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
 from citynews.frontpage import FrontPageView
 
 from . import feeds, views
-from .sitemaps import SITEMAPS
 
 app_name = "articles"
 
@@ -26,24 +24,7 @@ urlpatterns = [
     path("tag/<str:slug>/", views.TagDetailView.as_view(), name="tag"),
     path("tag/<str:slug>/rss/", feeds.TagFeed(), name="tag_rss"),
     path("tag/<str:slug>/atom/", feeds.TagAtomFeed(), name="tag_atom"),
-    path("cities/<str:slug>/rss/", feeds.CityFeed(), name="city_rss"),
-    path("cities/<str:slug>/atom/", feeds.CityAtomFeed(), name="city_atom"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("feeds/rss/", feeds.LatestArticlesFeed(), name="rss"),
     path("feeds/atom/", feeds.LatestArticlesAtomFeed(), name="atom"),
-    path("robots.txt", views.robots_txt, name="robots"),
-    path(
-        "sitemap.xml",
-        sitemap_views.index,
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "articles:sitemap-section"},
-        name="sitemap-index",
-    ),
-    # Listed before the generic section pattern, which reverses to this same address for "news".
-    path(
-        "sitemap-news.xml",
-        sitemap_views.sitemap,
-        {"sitemaps": {"news": SITEMAPS["news"]}, "template_name": "articles/sitemap_news.xml"},
-        name="sitemap-news",
-    ),
-    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
 ]

@@ -1,10 +1,11 @@
-"""Rank-history charts drawn on the server as inline SVG: no JavaScript, readable by screen readers."""
+"""Rank-history charts, drawn on the server as inline SVG (templates/awards/includes/rank_chart.html).
+
+Here is the geometry only: where each year's point, label and gridline sits. The markup is the template's.
+"""
 
 from dataclasses import dataclass
 
-from django.utils.html import format_html, format_html_join
-
-from .templatetags.ranks import ordinal
+from django.contrib.humanize.templatetags.humanize import ordinal
 
 WIDTH, HEIGHT = 480, 220
 LEFT, RIGHT, TOP, BOTTOM = 56, 24, 20, 36
@@ -19,6 +20,43 @@ class RankPoint:
     @property
     def label(self):
         return f"{self.year}: {ordinal(self.position)} of {self.field_size}"
+
+
+@dataclass(frozen=True)
+class PlacedPoint:
+    point: RankPoint
+    x: float
+    y: float
+    label_y: float
+
+
+@dataclass(frozen=True)
+class Gridline:
+    position: int
+    y: float
+
+
+@dataclass(frozen=True)
+class RankChart:
+    """One circle per year, joined by a line; the accessible name is the <title>, the data is in <desc>."""
+
+    chart_id: str
+    title: str
+    points: list
+    gridlines: list
+    width: int = WIDTH
+    height: int = HEIGHT
+    left: int = LEFT
+    right: int = WIDTH - RIGHT
+    year_y: int = HEIGHT - 10
+
+    @property
+    def polyline(self):
+        return " ".join(f"{placed.x},{placed.y}" for placed in self.points)
+
+    @property
+    def description(self):
+        return f"Position by year, first place at the top. {'; '.join(p.point.label for p in self.points)}."
 
 
 def _x(index, count):
@@ -42,61 +80,15 @@ def axis_positions(field_size, most=6):
     return sorted({1, field_size, *(p for p in between if field_size - p >= step / 2 and p > 1)})
 
 
-def rank_history_svg(chart_id, title, points):
-    """One circle per year, joined by a line; the accessible name is the <title>, the data is in <desc>."""
+def rank_chart(chart_id, title, points):
     points = sorted(points, key=lambda point: point.year)
     field_size = max(point.field_size for point in points)
-    coordinates = [
-        (round(_x(i, len(points)), 1), round(_y(p.position, field_size), 1), p) for i, p in enumerate(points)
-    ]
-    grid = format_html_join(
-        "",
-        '<line class="chart__grid" x1="{}" y1="{}" x2="{}" y2="{}"/>'
-        '<text class="chart__axis" x="{}" y="{}" text-anchor="end">{}</text>',
-        (
-            (LEFT, _y(position, field_size), WIDTH - RIGHT, _y(position, field_size), LEFT - 8,
-             _y(position, field_size) + 4, ordinal(position))
-            for position in axis_positions(field_size)
-        ),
-    )  # fmt: skip
-    years = format_html_join(
-        "",
-        '<text class="chart__axis" x="{}" y="{}" text-anchor="middle">{}</text>',
-        ((x, HEIGHT - 10, point.year) for x, _, point in coordinates),
-    )
-    line = " ".join(f"{x},{y}" for x, y, _ in coordinates)
-    circles = format_html_join(
-        "",
-        '<circle class="chart__point" cx="{}" cy="{}" r="5"><title>{}</title></circle>',
-        ((x, y, point.label) for x, y, point in coordinates),
-    )
     # Each point carries its position, so a reader need not read it off a two-tick axis;
     # below the point in the top half of the plot, above it in the bottom half, never clipped.
     middle = TOP + (HEIGHT - TOP - BOTTOM) / 2
-    values = format_html_join(
-        "",
-        '<text class="chart__label" x="{}" y="{}" text-anchor="middle">{}</text>',
-        ((x, y + 24 if y < middle else y - 12, ordinal(point.position)) for x, y, point in coordinates),
-    )
-    description = "; ".join(point.label for point in points)
-    return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="{}" height="{}" role="img" '
-        'aria-labelledby="{}-title {}-desc" focusable="false">'
-        '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>'
-        '<g aria-hidden="true">{}{}<polyline class="chart__line" fill="none" points="{}"/>{}{}</g></svg>',
-        WIDTH,
-        HEIGHT,
-        WIDTH,
-        HEIGHT,
-        chart_id,
-        chart_id,
-        chart_id,
-        title,
-        chart_id,
-        f"Position by year, first place at the top. {description}.",
-        grid,
-        years,
-        line,
-        circles,
-        values,
-    )
+    placed = []
+    for index, point in enumerate(points):
+        x, y = round(_x(index, len(points)), 1), round(_y(point.position, field_size), 1)
+        placed.append(PlacedPoint(point, x, y, label_y=y + 24 if y < middle else y - 12))
+    gridlines = [Gridline(position, _y(position, field_size)) for position in axis_positions(field_size)]
+    return RankChart(chart_id=chart_id, title=title, points=placed, gridlines=gridlines)

@@ -10,6 +10,8 @@ from django.db.models import F, Prefetch, ProtectedError, Q
 from django.urls import reverse
 from django.utils.text import slugify
 
+from articles.models import Article
+
 
 def links_keeping_cities(cities):
     """The editions these cities hosted and the stories about them: while any exists, the cities stay.
@@ -21,8 +23,6 @@ def links_keeping_cities(cities):
     editor unlinks the stories (or moves them to the right city) first. The admin lists these links on its
     "Cannot delete" page (CityAdmin); City.delete() and CityQuerySet.delete() refuse any other deletion.
     """
-    from articles.models import Article
-
     hosted = Edition.objects.filter(host_cities__in=cities).select_related("programme").distinct()
     stories = Article.objects.filter(cities__in=cities).distinct()
     return [*hosted.order_by("programme__name", "year"), *stories.order_by("title")]
@@ -246,8 +246,6 @@ class Category(models.Model):
 class RecognitionQuerySet(models.QuerySet):
     def for_display(self):
         """Everything a line about a recognition shows, with the live stories that report it."""
-        from articles.models import Article
-
         live_articles = Article.objects.published().order_by("-published_at")
         return self.select_related("edition__programme", "category", "city", "organisation__city").prefetch_related(
             Prefetch("articles", queryset=live_articles, to_attr="live_articles")

@@ -22,6 +22,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from articles.models import Article
 from citynews.pagecache import bump_on_content_change
 
 from .models import City, Ranking, RankingEntry
@@ -289,8 +290,6 @@ def reported_entries_left_out(existing, in_file):
     The inline refuses the same deletion (awards.admin.KeepsReportedFactsFormSet): a fact a story
     reports is corrected, never dropped from under it.
     """
-    from articles.models import Article
-
     leaving = {entry.pk: entry for city_id, entry in existing.items() if city_id not in in_file}
     stories = Article.objects.titles_by_reported("ranking_entries", leaving)
     return [

@@ -12,7 +12,7 @@ from django.db.models import Count, OuterRef, Subquery
 
 from articles.models import Article
 
-from .charts import RankPoint, rank_history_svg
+from .charts import RankPoint, rank_chart
 from .models import City, Ranking, RankingEntry, Recognition
 
 CITY_NEWS_LIMIT = 20
@@ -113,7 +113,7 @@ class RankHistory:
 
     latest: RankingEntry
     entries: list
-    chart: str = ""
+    chart: object = None
 
     @property
     def ranking(self):
@@ -144,7 +144,7 @@ def city_rank_histories(city):
             latest.movement = None
         points = [RankPoint(entry.ranking.year, entry.position, entry.ranking.field_size) for entry in series]
         chart_title = f"{city.name}: {latest.ranking.title}, rank by year"
-        chart = rank_history_svg(f"rank-chart-{index + 1}", chart_title, points)
+        chart = rank_chart(f"rank-chart-{index + 1}", chart_title, points)
         histories.append(RankHistory(latest=latest, entries=series, chart=chart))
     return histories
 

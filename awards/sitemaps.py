@@ -1,6 +1,6 @@
 """Sitemaps of the awards data: cities, award programmes with their editions, rankings.
 
-Listed in the site's sitemap index by ``articles.sitemaps.SITEMAPS``. These rows have
+Listed in the site's sitemap index by ``citynews.crawlers.SITEMAPS``. These rows have
 no modification time of their own, so the entries carry no ``lastmod``.
 """
 

@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from . import views
+from . import feeds, views
 
 
 class ShortNumberConverter:
@@ -25,6 +25,8 @@ urlpatterns = [
     path("cities/", views.CityListView.as_view(), name="cities"),
     path("cities/<str:slug>/", views.CityDetailView.as_view(), name="city"),
     path("cities/<str:slug>/news/", views.CityNewsView.as_view(), name="city_news"),
+    path("cities/<str:slug>/rss/", feeds.CityFeed(), name="city_rss"),
+    path("cities/<str:slug>/atom/", feeds.CityAtomFeed(), name="city_atom"),
     path("awards/", views.AwardProgrammeListView.as_view(), name="programmes"),
     path("awards/<str:slug>/", views.AwardProgrammeDetailView.as_view(), name="programme"),
     path("awards/<str:programme>/<short:key>/", views.EditionDetailView.as_view(), name="edition"),

@@ -42,7 +42,7 @@ ENV = {
     "ALLOWED_HOSTS": "127.0.0.1,testserver",
     "SECURE_SSL_REDIRECT": "0",
     "DEBUG": "0",
-    "BENCH_VIEWS": "1",
+    "CITYNEWS_BENCH": "1",
     "MEDIA_ROOT": str(ROOT / "bench" / "media"),
     "STATIC_ROOT": str(ROOT / "bench" / "static"),
     "LOG_LEVEL": "WARNING",

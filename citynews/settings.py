@@ -106,16 +106,29 @@ ROOT_URLCONF = "citynews.urls"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # Readers' pages, error pages included (templates/): Jinja2, see citynews/templating.py for why.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "citynews.templating.environment",
+            "context_processors": ["articles.context_processors.site"],
+        },
+    },
+    {
+        # The admin, its overrides (citynews/templates/admin/, each app's templates/admin/) and the
+        # sitemaps' XML: Django's template language.
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "citynews" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "articles.context_processors.site",
             ],
+            # {% media_with_nonce %} renders form media (import maps included) with the request's CSP nonce.
+            "libraries": {"csp_media": "citynews.csp_media"},
         },
     },
 ]
@@ -181,8 +194,9 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Our own media view serves uploads with safe headers; behind nginx set this to 0
 # and let deploy/nginx.conf serve /media/ instead.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
-# bench/run.py turns on the floor views it measures our pages against.
-BENCH_VIEWS = env_bool("BENCH_VIEWS", False)
+# Set by bench/run.py only: the benchmark's floor views and dataset generator (bench/) join the site.
+if env_bool("CITYNEWS_BENCH", False):
+    INSTALLED_APPS.append("bench")
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -244,8 +258,6 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     },
 }
-# {% media_with_nonce %} renders form media (import maps included) with the request's CSP nonce.
-TEMPLATES[0]["OPTIONS"]["libraries"] = {"csp_media": "citynews.csp_media"}
 
 # Admin login throttling (django-axes): after AXES_FAILURE_LIMIT failures for one username from one
 # address, that pair is locked out for AXES_COOLOFF_MINUTES, and the answer is the same page whether
@@ -273,6 +285,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Result groups shown above the stories on the search page (articles/search.py), in this order.
+SEARCH_GROUPS = [
+    "awards.search.find_cities",
+    "awards.search.find_programmes",
+    "awards.search.find_categories",
+    "awards.search.find_rankings",
+]
 
 # manage.py import_story reads "Updated:" times in this zone unless told otherwise
 # (--source-timezone); Shenzhen's sources write China Standard Time.

@@ -3,6 +3,9 @@
 import io
 import itertools
 import json
+import os
+import socket
+import subprocess
 from datetime import timedelta
 
 import pytest
@@ -16,6 +19,22 @@ from articles.models import Article, Photo, Section
 from articles.roles import CONTRIBUTORS, EDITORS
 
 _counter = itertools.count(1)
+
+# Redis database 15 of the local server, flushed by the tests that use it (never another helper's).
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+SLOW_TEST_PATHS = {
+    # Real servers in subprocesses (gunicorn, nginx, PostgreSQL outages, pg_dump): `make test-fast` leaves them out.
+    "ops": ("tests/ops/", "tests/site/test_multi_server.py"),
+}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        path = item.path.as_posix()
+        for marker, prefixes in SLOW_TEST_PATHS.items():
+            if any(f"/{prefix}" in path for prefix in prefixes):
+                item.add_marker(marker)
 
 
 @pytest.fixture(autouse=True)
@@ -82,6 +101,36 @@ def make_editor(username="editor"):
     user = User.objects.create_user(username, password="correct horse battery", is_staff=True)
     user.groups.add(Group.objects.get(name=EDITORS))
     return user
+
+
+def free_port():
+    """A loopback port nothing listens on (once this returns)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def redis_is_up():
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def stop(process):
+    """Ask a server to stop, and kill it if it has not within 15 seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def snapshot(*models):
+    """Every row of ``models``, to show that a refused request changed nothing."""
+    return [list(model.objects.order_by("pk").values()) for model in models]
 
 
 def parse(response):

@@ -99,7 +99,7 @@ def test_any_page_number_is_a_page_or_a_404(client, two_pages_everywhere, url, p
     assert response.status_code == status
     if status == 200:
         expected = 2 if page in ("2", "last") else 1
-        assert response.context["page_obj"].number == expected
+        assert response.context_data["page_obj"].number == expected
         assert len(parse(response).select("main .card")) == (1 if expected == 2 else PAGE_SIZE)
 
 

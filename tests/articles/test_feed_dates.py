@@ -97,6 +97,6 @@ def test_an_authors_page_and_feed_list_their_stories(client):
     feed = fetch(client, "/authors/li-wei/rss/")
     assert [entry.title for entry in feed.entries] == ["By Li Wei"]
     response = client.get("/authors/li-wei/")
-    assert [article.title for article in response.context["object_list"]] == ["By Li Wei"]
+    assert [article.title for article in response.context_data["object_list"]] == ["By Li Wei"]
     assert client.get(mine.get_absolute_url()).content.decode().count('href="/authors/li-wei/" rel="author"') == 1
     assert client.get("/authors/nobody/").status_code == 404

@@ -46,8 +46,8 @@ def test_latest_page_query_count_does_not_grow(client, django_assert_num_queries
     with django_assert_num_queries(few):
         response = client.get("/latest/")
     assert response.status_code == 200
-    assert len(response.context["object_list"]) == 12  # a full page, each card with its photo
-    assert all(article.lead_photo for article in response.context["object_list"])
+    assert len(response.context_data["object_list"]) == 12  # a full page, each card with its photo
+    assert all(article.lead_photo for article in response.context_data["object_list"])
 
 
 def test_article_page_query_count_does_not_grow(client, django_assert_num_queries, django_assert_max_num_queries):
@@ -63,8 +63,8 @@ def test_article_page_query_count_does_not_grow(client, django_assert_num_querie
     with django_assert_num_queries(few):
         response = client.get(big.get_absolute_url())
     assert response.status_code == 200
-    assert len(response.context["article"].gallery) == 29
-    assert len(response.context["article"].tags.all()) == 30
+    assert len(response.context_data["article"].gallery) == 29
+    assert len(response.context_data["article"].tags.all()) == 30
 
 
 @pytest.mark.parametrize("page", ["section", "tag", "author"])
@@ -83,7 +83,7 @@ def test_listing_pages_query_count_does_not_grow(client, django_assert_num_queri
     with django_assert_num_queries(few):
         response = client.get(url)
     assert response.status_code == 200
-    assert len(response.context["object_list"]) == 12 and response.context["page_obj"].has_next()
+    assert len(response.context_data["object_list"]) == 12 and response.context_data["page_obj"].has_next()
 
 
 def test_the_facts_box_asks_for_awards_and_ranks_only_when_the_story_reports_some(client):
@@ -109,7 +109,7 @@ def test_story_page_with_previous_and_next_in_its_section_stays_within_budget(cl
     queries_for(client, "/latest/")  # the sections menu goes into the shared cache
     with django_assert_max_num_queries(MAX_QUERIES):
         response = client.get(story.get_absolute_url())
-    assert response.context["older_in_section"] == older and response.context["newer_in_section"] == newer
+    assert response.context_data["older_in_section"] == older and response.context_data["newer_in_section"] == newer
     page = parse(response)
     assert page.select_one(".story-nav a[rel=prev]")["href"] == older.get_absolute_url()
     assert page.select_one(".story-nav a[rel=next]")["href"] == newer.get_absolute_url()

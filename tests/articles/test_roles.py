@@ -9,7 +9,16 @@ from taggit.models import Tag
 
 from articles.models import Article, Photo, Section
 from articles.roles import CONTRIBUTORS, EDITORS
-from tests.conftest import form_data, make_article, make_contributor, make_editor, make_photo, make_section, parse
+from tests.conftest import (
+    form_data,
+    make_article,
+    make_contributor,
+    make_editor,
+    make_photo,
+    make_section,
+    parse,
+    snapshot,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -19,10 +28,6 @@ CHANGELIST_URL = "/admin/articles/article/"
 
 def change_url(article):
     return f"/admin/articles/article/{article.pk}/change/"
-
-
-def snapshot(model):
-    return list(model.objects.order_by("pk").values())
 
 
 def draft(**overrides):

@@ -216,8 +216,8 @@ def find_places(query):
     return search.SearchGroup("Places", [Place("Kunming <b>")]) if "kunming" in query.lower() else None
 
 
-def test_other_apps_searchers_add_result_groups(client, monkeypatch):
-    monkeypatch.setattr(search, "SEARCHERS", [f"{__name__}.find_places"])
+def test_other_apps_searchers_add_result_groups(client, settings):
+    settings.SEARCH_GROUPS = [f"{__name__}.find_places"]
     make_article(title="Kunming spring")
     page = parse(client.get("/search/", {"q": "Kunming"}))
     group = page.select_one("main section.search-group")

@@ -1,4 +1,4 @@
-"""The fixed links of every page's header and footer, reversed once per process and script prefix."""
+"""The fixed links of every page's header and footer, and the sections menu."""
 
 import pytest
 from django.urls import reverse, set_script_prefix

@@ -51,7 +51,7 @@ def test_city_page_query_count_does_not_grow(client, django_assert_max_num_queri
     add_city_facts(city, 49, 1)
     with django_assert_max_num_queries(CITY_PAGE_BUDGET):
         response = client.get("/cities/shenzhen/")
-    assert len(response.context["recognitions"]) == 50 and len(response.context["rank_histories"]) == 50
+    assert len(response.context_data["recognitions"]) == 50 and len(response.context_data["rank_histories"]) == 50
     assert count_queries(client, "/cities/shenzhen/") == small
 
 
@@ -71,7 +71,7 @@ def test_edition_page_query_count_does_not_grow(client, django_assert_max_num_qu
     add(49)
     with django_assert_max_num_queries(EDITION_PAGE_BUDGET):
         response = client.get(url)
-    assert sum(len(group.recognitions) for group in response.context["categories"]) == 50
+    assert sum(len(group.recognitions) for group in response.context_data["categories"]) == 50
     assert count_queries(client, url) == small
 
 
@@ -93,7 +93,7 @@ def test_ranking_page_query_count_does_not_grow(client, django_assert_max_num_qu
     add(2, 49)
     with django_assert_max_num_queries(RANKING_PAGE_BUDGET):
         response = client.get(url)
-    assert len(response.context["table"].entries) == 50
+    assert len(response.context_data["table"].entries) == 50
     assert count_queries(client, url) == small
     # The download: the ranking, its years, this table and last year's positions.
     assert count_queries(client, ranking.get_csv_url()) == 4
@@ -138,7 +138,7 @@ def test_city_news_pages_query_count_does_not_grow(client, django_assert_max_num
     add(49)
     with django_assert_max_num_queries(CITY_PAGE_BUDGET):
         response = client.get("/cities/shenzhen/news/?page=2")
-    assert len(response.context["object_list"]) == 12
+    assert len(response.context_data["object_list"]) == 12
     assert count_queries(client, "/cities/shenzhen/news/?page=3") == small
 
 

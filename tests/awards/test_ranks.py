@@ -1,14 +1,13 @@
-"""The rank helpers of the awards pages: ``|ordinal``, ``{% movement %}`` and ``{% ranking_rows %}``."""
+"""The rank helpers of the awards pages: ``|ordinal`` and the ``movement`` and ``ranking_rows`` macros."""
 
 from decimal import Decimal
 
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.humanize.templatetags import humanize
-from django.template import Context, Template
+from django.template import engines
 
 from awards.selectors import Movement, ranking_page
-from awards.templatetags.ranks import ordinal
 from tests.awards.factories import make_city, make_entry, make_ranking
 from tests.conftest import parse
 
@@ -17,11 +16,12 @@ HOSTILE = '<script>alert(1)</script>&amp; "quoted"'
 
 @pytest.mark.parametrize("value", [0, 1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111, 112, 1000, -1, "7", "x", None])
 def test_ordinal_is_humanizes_ordinal(value):
-    assert ordinal(value) == humanize.ordinal(value)
+    assert engines["jinja2"].from_string("{{ value|ordinal }}").render({"value": value}) == str(humanize.ordinal(value))
 
 
 def render(source, **context):
-    return BeautifulSoup(Template("{% load ranks %}" + source).render(Context(context)), "html5lib")
+    imports = '{% from "awards/includes/ranks.html" import movement, ranking_rows %}'
+    return BeautifulSoup(engines["jinja2"].from_string(imports + source).render(context), "html5lib")
 
 
 @pytest.mark.parametrize(
@@ -34,14 +34,14 @@ def render(source, **context):
     ],
 )
 def test_movement(movement, kind, symbol, label):
-    span = render("{% movement movement %}", movement=movement).select_one("span.movement")
+    span = render("{{ movement(value) }}", value=movement).select_one("span.movement")
     assert span["class"] == ["movement", kind]
     assert span.select_one("[aria-hidden=true]").get_text() == symbol
     assert span.select_one(".visually-hidden").get_text() == label
 
 
 def test_no_movement_without_a_previous_edition():
-    page = render("{% movement movement %}", movement=None)
+    page = render("{{ movement(value) }}", value=None)
     assert page.select(".movement") == []
     assert page.select_one("[aria-hidden=true]").get_text() == "–"
     assert page.select_one(".visually-hidden").get_text() == "No previous edition to compare with"
@@ -57,7 +57,7 @@ def test_ranking_rows_escape_and_link_every_city():
     make_entry(ranking, city=plain, position=1, score=Decimal("91.250"))
     make_entry(ranking, city=hostile, position=2)
     table = ranking_page(ranking, with_stories=False)
-    page = render("<table><tbody>{% ranking_rows entries %}</tbody></table>", entries=table.entries)
+    page = render("<table><tbody>{{ ranking_rows(entries) }}</tbody></table>", entries=table.entries)
     rows = page.select("tbody > tr")
     assert [[cell.get_text() for cell in row.select("td, th")][:3] for row in rows] == [
         ["1", "Shenzhen", "91.250"],

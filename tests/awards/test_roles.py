@@ -9,7 +9,7 @@ from django.contrib.auth.models import Permission
 from articles.roles import CONTRIBUTORS, EDITORS
 from awards.models import Recognition
 from tests.awards.factories import make_city, make_edition, make_entry, make_ranking, make_recognition
-from tests.conftest import make_article, parse
+from tests.conftest import make_article, parse, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +21,8 @@ def awards_codenames(group):
     return set(permissions.values_list("codename", flat=True))
 
 
-def snapshot():
-    return [list(model.objects.order_by("pk").values()) for model in apps.get_app_config("awards").get_models()]
+def awards_snapshot():
+    return snapshot(*apps.get_app_config("awards").get_models())
 
 
 def test_editors_get_every_awards_permission_and_contributors_only_view():
@@ -65,22 +65,22 @@ def forged_posts(facts):
 
 
 def test_contributor_forged_posts_to_awards_forms_are_refused(contributor_client, facts):
-    before = snapshot()
+    before = awards_snapshot()
     for url, data in forged_posts(facts):
         assert contributor_client.post(url, data).status_code == 403, url
-    assert snapshot() == before
+    assert awards_snapshot() == before
 
 
 @pytest.mark.parametrize("model", ["city", "ranking", "rankingentry", "recognition", "edition"])
 def test_contributor_forged_bulk_deletes_change_nothing(contributor_client, facts, model):
-    before = snapshot()
+    before = awards_snapshot()
     ids = list(apps.get_model("awards", model).objects.values_list("pk", flat=True))
     data = {"action": "delete_selected", "_selected_action": ids, "post": "yes"}
     response = contributor_client.post(f"/admin/awards/{model}/", data)
     # Without the delete permission the list has no actions at all: the post just shows the list again.
     assert response.status_code == 200
     assert parse(response).select_one("select[name=action]") is None
-    assert snapshot() == before
+    assert awards_snapshot() == before
 
 
 def test_the_same_posts_work_for_an_editor(editor_client, facts):

@@ -1,7 +1,9 @@
-"""Helpers for operations tests: a real gunicorn (deploy/gunicorn.conf.py) in a subprocess, and plain HTTP."""
+"""Helpers for operations tests: a real gunicorn (deploy/gunicorn.conf.py) in a subprocess, and plain HTTP.
+
+Free ports and stopping servers are shared with every test package (tests/conftest.py).
+"""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -14,19 +16,14 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.conftest import free_port, stop
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 postgres_only = pytest.mark.skipif(
     settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
     reason="needs the real PostgreSQL server: run with DATABASE_URL=postgres://... (CI does)",
 )
-
-
-def free_port():
-    """A loopback port nothing listens on (once this returns)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass
@@ -96,13 +93,3 @@ def gunicorn_server(tmp_path, **environment):
         yield base_url
     finally:
         stop(process)
-
-
-def stop(process):
-    """Ask a server to stop, and kill it if it has not within 15 seconds."""
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()

@@ -6,9 +6,9 @@ import psycopg2
 from bs4 import BeautifulSoup
 from django.db import connection
 
-from tests.conftest import make_article
+from tests.conftest import free_port, make_article
 
-from .conftest import fetch, free_port, gunicorn_server, postgres_only
+from .conftest import fetch, gunicorn_server, postgres_only
 
 
 def heading(html):

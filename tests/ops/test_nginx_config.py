@@ -32,7 +32,9 @@ from bs4 import BeautifulSoup
 from django.conf import settings
 from django.utils import timezone
 
-from .conftest import BASE_DIR, free_port, gunicorn_server, stop
+from tests.conftest import free_port, stop
+
+from .conftest import BASE_DIR, gunicorn_server
 
 SHIPPED = BASE_DIR / "deploy" / "nginx.conf"
 HOST = "news.example.org"

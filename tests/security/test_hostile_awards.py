@@ -20,6 +20,7 @@ from tests.awards.factories import (
     make_recognition,
 )
 from tests.conftest import form_data, make_article, parse
+from tests.conftest import snapshot as shared_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -74,9 +75,8 @@ def facts():
 
 def snapshot():
     """Every awards row and every story's fact links."""
-    tables = [model.objects.order_by("pk").values() for model in apps.get_app_config("awards").get_models()]
     links = [Article.cities.through, Article.recognitions.through, Article.ranking_entries.through]
-    return [list(rows) for rows in tables] + [list(link.objects.order_by("pk").values()) for link in links]
+    return shared_snapshot(*apps.get_app_config("awards").get_models(), *links)
 
 
 INDEX_PAGES = ["/cities/", "/awards/", "/rankings/"]

@@ -7,6 +7,7 @@ from django.test import Client
 
 from articles.models import Article, Photo, Section
 from tests.conftest import form_data, make_article, make_photo, make_section, parse
+from tests.conftest import snapshot as shared_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,7 @@ def site():
 
 
 def snapshot():
-    return [list(model.objects.order_by("pk").values()) for model in (Article, Photo, Section)]
+    return shared_snapshot(Article, Photo, Section)
 
 
 def reader_list_urls():

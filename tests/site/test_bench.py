@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article, CityTimeline, TagTimeline
 from awards.models import City, Ranking
+from bench.management.commands import generate_bench_data as generate_bench_data_command
 from bench.pages import reader_pages
 from bench.run import database_milliseconds, python_milliseconds
 from tests.conftest import parse
@@ -14,14 +15,19 @@ from tests.conftest import parse
 pytestmark = pytest.mark.django_db
 
 
+def generate_bench_data(**options):
+    # The command's app, bench, is installed only while the benchmark runs (CITYNEWS_BENCH=1).
+    call_command(generate_bench_data_command.Command(), **options, stdout=None)
+
+
 @pytest.fixture
 def bench_data():
-    call_command("generate_bench_data", articles=40, tags=12, cities=130, stdout=None)
+    generate_bench_data(articles=40, tags=12, cities=130)
 
 
 def test_generator_tops_up_to_the_requested_size(bench_data):
     assert Article.objects.published().count() == 40
-    call_command("generate_bench_data", articles=55, tags=12, cities=130, stdout=None)
+    generate_bench_data(articles=55, tags=12, cities=130)
     assert Article.objects.published().count() == 55
     assert City.objects.filter(slug__startswith="bench-city-").count() == 130
     assert Ranking.objects.filter(slug="bench-ranking-0").exists()

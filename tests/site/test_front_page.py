@@ -140,7 +140,7 @@ def test_front_page_costs_a_fixed_number_of_queries(client, django_assert_max_nu
     with CaptureQueriesContext(connection) as many:
         client.get("/")
     assert len(many) == len(few)
-    front = response.context["front"]
+    front = response.context_data["front"]
     assert front.lead is not None and len(front.top) == 4 and len(front.latest) == 8
     assert len(front.section_blocks) == 8 and len(front.awards.winners) == 40 and len(front.awards.top_places) == 5
 

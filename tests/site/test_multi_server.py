@@ -21,18 +21,9 @@ from django.conf import global_settings
 from django.db import connection
 
 from articles.models import Article
-from tests.conftest import make_article, make_editor
+from tests.conftest import REDIS_URL, free_port, make_article, make_editor, redis_is_up
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-def redis_is_up():
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return True
-    except OSError:
-        return False
 
 
 pytestmark = [
@@ -42,12 +33,6 @@ pytestmark = [
         reason="needs the PostgreSQL test database and Redis on 127.0.0.1:6379 (CI runs both)",
     ),
 ]
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture

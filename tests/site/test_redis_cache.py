@@ -5,7 +5,7 @@ import pickle
 import pytest
 
 from citynews.cache import RedisCache
-from tests.site.test_multi_server import REDIS_URL, redis_is_up
+from tests.conftest import REDIS_URL, redis_is_up
 
 pytestmark = pytest.mark.skipif(not redis_is_up(), reason="needs Redis on 127.0.0.1:6379 (CI starts it)")
 

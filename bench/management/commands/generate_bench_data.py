@@ -19,8 +19,8 @@ from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
 from articles import images
-from articles.management.commands.load_demo import draw_demo_photo
 from articles.models import Article, Photo, Section
+from awards.management.commands.load_demo import draw_demo_photo
 from awards.models import AwardProgramme, Category, City, Edition, Ranking, RankingEntry, Recognition
 
 WORDS = (
