@@ -21,7 +21,7 @@ from citynews.text import validate_single_line
 
 from . import staged_uploads
 from .images import PhotoNotStored
-from .models import Article, Photo, Section
+from .models import Article, Author, FrontPagePick, Photo, Section
 from .photo_forms import AddPhotosField, PhotoForm, PhotoUploadField, StagedImageInput, check_added_photos
 from .uncommitted_files import removed_on_failure
 
@@ -109,6 +109,29 @@ class SectionAdmin(CheckedSelectionMixin, admin.ModelAdmin):
     search_fields = ["name"]
 
 
+@admin.register(Author)
+class AuthorAdmin(CheckedSelectionMixin, admin.ModelAdmin):
+    list_display = ["name", "is_organisation", "slug"]
+    list_filter = ["is_organisation"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+
+@admin.register(FrontPagePick)
+class FrontPagePickAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
+    """The front page's lead and top stories: position 1 leads. A pick of a story not yet live waits for it."""
+
+    list_display = ["article", "position", "ends_at", "showing_now"]
+    list_editable = ["position", "ends_at"]
+    list_select_related = ["article"]
+    autocomplete_fields = ["article"]
+    ordering = ["position", "id"]
+
+    @admin.display(boolean=True, description="On the front page now")
+    def showing_now(self, pick):
+        return pick.article.is_live and (pick.ends_at is None or pick.ends_at > timezone.now())
+
+
 def require_integer_ids(*ids):
     """simple-history's views pass ids from the address straight to the database: a non-number is a 404."""
     for value in ids:
@@ -134,6 +157,13 @@ class ArticleAdminForm(forms.ModelForm):
     def clean_add_photos(self):
         if self.refused_photos:
             raise ValidationError([f"Not added: {problem}" for problem in self.refused_photos], code="photo_refused")
+
+    mark_updated = forms.BooleanField(
+        label="Mark as updated",
+        required=False,
+        help_text="A change readers should know about (new facts, a correction): the story then shows "
+        "“Updated” with this time, in its page, feeds and search data. Not for typos.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -169,6 +199,8 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        if cleaned_data.get("mark_updated") and not (self.instance.pk and self.instance.is_live):
+            self.add_error("mark_updated", "Only a story already live can be updated; until then, just edit it.")
         if self.instance.pk is None:
             return cleaned_data
         opened = cleaned_data.get("opened_version")
@@ -202,21 +234,23 @@ class ArticleAdmin(CheckedAutocompleteMixin, CheckedSelectionMixin, SimpleHistor
     search_fields = ["title", "standfirst", "source_name", "byline"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["section", "cities", "recognitions", "ranking_entries"]
+    autocomplete_fields = ["section", "author", "cities", "recognitions", "ranking_entries"]
     inlines = [PhotoInline]
     actions = ["publish", "unpublish"]
     save_on_top = True
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body", "opened_version"]}),
-        ("Source and byline", {"fields": [("source_name", "source_url"), "source_updated_at", "byline"]}),
+        ("Source and byline", {"fields": [("source_name", "source_url"), "source_updated_at", ("byline", "author")]}),
         ("Filing", {"fields": ["section", "tags"]}),
         ("Facts", {"fields": ["cities", "recognitions", "ranking_entries"]}),
         ("Publishing", {"fields": ["status", "published_at"]}),
+        ("Updates and corrections", {"fields": ["mark_updated", "substantive_update_at", "update_note"]}),
         ("Several photos at once", {"fields": ["add_photos"]}),
     ]
+    readonly_fields = ["substantive_update_at"]
     # Fields of the form alone, which a read-only page has nothing to show for.
-    FORM_ONLY_FIELDS = {"opened_version", "add_photos"}
+    FORM_ONLY_FIELDS = {"opened_version", "add_photos", "mark_updated"}
 
     class Media:
         js = ["admin/js/newsroom.js"]
@@ -359,6 +393,8 @@ class ArticleAdmin(CheckedAutocompleteMixin, CheckedSelectionMixin, SimpleHistor
             stored = Article.objects.filter(pk=obj.pk).values("status", "published_at").first() if obj.pk else None
             obj.status = stored["status"] if stored else Article.Status.DRAFT
             obj.published_at = stored["published_at"] if stored else None
+        if form.cleaned_data.get("mark_updated"):
+            obj.mark_substantive_update()
         super().save_model(request, obj, form, change)
 
     def get_urls(self):

@@ -20,4 +20,8 @@ def navigation_sections():
 
 def site(request):
     # Lazy: only pages that draw the navigation read it (error pages render without a database).
-    return {"site_name": settings.SITE_NAME, "nav_sections": SimpleLazyObject(navigation_sections)}
+    return {
+        "site_name": settings.SITE_NAME,
+        "newsroom_email": settings.NEWSROOM_EMAIL,
+        "nav_sections": SimpleLazyObject(navigation_sections),
+    }

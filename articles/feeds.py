@@ -10,21 +10,43 @@ story's standfirst, or the text taken from its body, is plain text: the feed
 writers below escape those fields as HTML once before the XML writer escapes
 them again, and drop from every field what XML 1.0 cannot carry
 (``citynews.text``).
+
+Items also carry the lead photo as Media RSS ``media:content`` and
+``media:thumbnail``, and the time of the last update an editor marked. A feed's
+own ``lastBuildDate`` / ``<updated>`` is the newest of its items' times, so it
+agrees with the stories, their pages and the sitemap. The channel carries the
+site's logo.
 """
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from taggit.models import Tag
 
 from citynews.text import as_html, xml_text
 
-from .models import Article, Section
+from .models import Article, Author, Section
+from .previews import LOGO_PATH
 
 FEED_SIZE = 20
+MEDIA_RSS = "http://search.yahoo.com/mrss/"
+
+
+def add_media_elements(handler, item):
+    """Media RSS: the lead photo's largest rendition as ``media:content``, its smallest as ``media:thumbnail``."""
+    media = item.get("media")
+    if not media:
+        return
+    handler.addQuickElement(
+        "media:content",
+        attrs={"url": media["url"], "medium": "image", "type": media["type"], "width": str(media["width"]),
+               "height": str(media["height"])},
+    )  # fmt: skip
+    handler.addQuickElement("media:thumbnail", attrs={"url": media["thumbnail"]})
 
 
 def _xml_safe(value):
@@ -61,20 +83,44 @@ class FullContentRssFeed(PlainTextRule, Rss201rev2Feed):
     html_feed_fields = ("description",)
 
     def rss_attributes(self):
-        return {**super().rss_attributes(), "xmlns:content": "http://purl.org/rss/1.0/modules/content/"}
+        return {
+            **super().rss_attributes(),
+            "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
+            "xmlns:media": MEDIA_RSS,
+        }
+
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)
+        handler.startElement("image", {})
+        handler.addQuickElement("url", self.feed["logo"])
+        handler.addQuickElement("title", self.feed["title"])
+        handler.addQuickElement("link", self.feed["link"])
+        handler.addQuickElement("width", "144")  # the largest RSS 2.0 allows
+        handler.addQuickElement("height", "144")
+        handler.endElement("image")
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
         if item.get("content"):
             handler.addQuickElement("content:encoded", item["content"])
+        add_media_elements(handler, item)
 
 
 class FullContentAtomFeed(PlainTextRule, Atom1Feed):
     # The subtitle and titles are Atom text constructs; the summary is declared type="html".
+    def root_attributes(self):
+        return {**super().root_attributes(), "xmlns:media": MEDIA_RSS}
+
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)
+        handler.addQuickElement("logo", self.feed["logo"])
+        handler.addQuickElement("icon", self.feed["logo"])
+
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
         if item.get("content"):
             handler.addQuickElement("content", item["content"], {"type": "html"})
+        add_media_elements(handler, item)
 
 
 class LatestArticlesFeed(Feed):
@@ -102,13 +148,25 @@ class LatestArticlesFeed(Feed):
 
     def item_extra_kwargs(self, item):
         # Stored sanitised (Article.save), so it is safe to hand to feed readers as HTML.
-        return {"content": item.rendered_body}
+        return {"content": item.rendered_body, "media": self.media(item)}
+
+    def media(self, item):
+        photo = item.lead_photo
+        if photo is None or not photo.renditions:
+            return None
+        largest = photo.renditions[-1]
+        # Made absolute in get_feed(), on the host the feed was fetched from.
+        return {"url": photo.largest_url, "thumbnail": photo.thumbnail_url, "type": "image/webp",
+                "width": largest["width"], "height": largest["height"]}  # fmt: skip
+
+    def feed_extra_kwargs(self, obj):
+        return {"logo": static(LOGO_PATH)}
 
     def item_pubdate(self, item):
         return item.published_at
 
     def item_updateddate(self, item):
-        return item.last_published_change
+        return item.updated_for_readers
 
     def item_author_name(self, item):
         return item.byline or item.source_name or None
@@ -125,7 +183,14 @@ class LatestArticlesFeed(Feed):
     def get_feed(self, obj, request):
         # Enclosures need absolute addresses on the host the feed was fetched from, like item links.
         feed = super().get_feed(obj, request)
+        feed.feed["logo"] = request.build_absolute_uri(feed.feed["logo"])
         for item in feed.items:
+            if item.get("media"):
+                item["media"] = {
+                    **item["media"],
+                    "url": request.build_absolute_uri(item["media"]["url"]),
+                    "thumbnail": request.build_absolute_uri(item["media"]["thumbnail"]),
+                }
             item["enclosures"] = [
                 Enclosure(request.build_absolute_uri(enclosure.url), enclosure.length, enclosure.mime_type)
                 for enclosure in item["enclosures"]
@@ -184,3 +249,25 @@ class TagFeed(LatestArticlesFeed):
 class TagAtomFeed(TagFeed):
     feed_type = FullContentAtomFeed
     subtitle = TagFeed.description
+
+
+class AuthorFeed(LatestArticlesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Author, slug=slug)
+
+    def title(self, author):
+        return f"{settings.SITE_NAME}: stories by {author.name}"
+
+    def description(self, author):
+        return f"Latest stories by {author.name}."
+
+    def link(self, author):
+        return author.get_absolute_url()
+
+    def articles(self, author):
+        return super().articles(author).filter(author=author)
+
+
+class AuthorAtomFeed(AuthorFeed):
+    feed_type = FullContentAtomFeed
+    subtitle = AuthorFeed.description

@@ -243,3 +243,35 @@ def thumbnail_data_uri(upload, width=240):
     upload.seek(0)
     image.thumbnail((width, width * 4))
     return "data:image/webp;base64," + base64.b64encode(_encode(image, "WEBP", quality=70)).decode("ascii")
+
+
+# Search engines and social cards want JPEG at these shapes (Google's article guidelines: 16:9, 4:3, 1:1).
+SOCIAL_RATIOS = ((16, 9), (4, 3), (1, 1))
+SOCIAL_WIDTH = 1200
+
+
+def make_social_crops(storage, name, written, width=SOCIAL_WIDTH):
+    """Write centred JPEG crops of the stored image ``name`` at 16:9, 4:3 and 1:1, no wider than ``width``.
+
+    Returns [{"ratio": "16:9", "width", "height", "name"}], for JSON-LD and Open Graph, which need JPEG.
+    Every name written is appended to ``written`` at once, as ``store`` does.
+    """
+    with storage.open(name) as stored, Image.open(stored) as image:
+        image.load()
+        source = image.convert("RGB")
+    stem = name.rsplit(".", 1)[0]
+    crops = []
+    for across, down in SOCIAL_RATIOS:
+        cropped = ImageOps.fit(source, _largest_box(source.size, across, down, width), Image.LANCZOS)
+        content = ContentFile(_encode(cropped, "JPEG", quality=84, optimize=True))
+        crop_name = write_file(storage, f"{stem}-{across}x{down}.jpg", content, written)
+        crops.append({"ratio": f"{across}:{down}", "width": cropped.width, "height": cropped.height, "name": crop_name})
+    return crops
+
+
+def _largest_box(size, across, down, max_width):
+    """The largest across:down box that fits inside ``size`` and ``max_width``: never an enlargement."""
+    width = min(size[0], max_width, size[1] * across // down)
+    width -= width % across
+    width = max(width, across)
+    return width, width * down // across

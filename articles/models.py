@@ -11,7 +11,8 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import connections, models, router
-from django.db.models import Exists, FilteredRelation, OuterRef, Prefetch, Q, Value
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Prefetch, Q, Value, Window
+from django.db.models.functions import RowNumber
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.template import engines
@@ -52,6 +53,28 @@ class Section(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class Author(models.Model):
+    """Who wrote a story: a person, or an organisation when the byline is a desk or an agency."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
+    is_organisation = models.BooleanField(
+        "organisation", default=False, help_text="A desk, agency or company rather than a person."
+    )
+    bio = models.TextField(max_length=1000, blank=True)
+    website = models.URLField(max_length=500, blank=True, help_text="Their own page elsewhere, if any.")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.CheckConstraint(condition=~Q(slug=""), name="author_slug_not_empty")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -112,13 +135,54 @@ class ArticleQuerySet(models.QuerySet):
         """
         return (
             self.defer("search_vector")
-            .select_related("section")
+            .select_related("section", "author")
             .annotate(
                 reports_recognitions=Exists(Article.recognitions.through.objects.filter(article=OuterRef("pk"))),
                 reports_ranks=Exists(Article.ranking_entries.through.objects.filter(article=OuterRef("pk"))),
             )
             .prefetch_related("tags", "photos", "cities")
         )
+
+    def on_front_page(self):
+        """Stories editors picked for the front page whose pick has not ended, in the editors' order.
+
+        Chained after ``published()``: a pick of a draft or scheduled story shows nothing until it is live.
+        """
+        now = timezone.now()
+        return self.filter(
+            Q(front_page_pick__ends_at__isnull=True) | Q(front_page_pick__ends_at__gt=now),
+            front_page_pick__isnull=False,
+        ).order_by("front_page_pick__position", "-published_at", "-id")
+
+    def newest_per_section(self, sections, limit):
+        """Up to ``limit`` newest stories of each of ``sections``, in one query, newest first overall."""
+        if not sections:
+            return self.none()
+        parts = [
+            self.filter(section=section).order_by("-published_at", "-id").values("pk")[:limit] for section in sections
+        ]
+        if connections[self.db].features.supports_slicing_ordering_in_compound:
+            chosen = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+            return self.filter(pk__in=chosen).order_by("-published_at", "-id")
+        # SQLite cannot limit the parts of a UNION: number each section's stories instead.
+        numbered = self.filter(section__in=sections).annotate(
+            place_in_section=Window(
+                RowNumber(), partition_by=F("section_id"), order_by=[F("published_at").desc(), F("id").desc()]
+            )
+        )
+        return numbered.filter(place_in_section__lte=limit).order_by("-published_at", "-id")
+
+    def beside_in_section(self, article):
+        """The stories just before and just after ``article`` in its section, in one query (0, 1 or 2 of them)."""
+        if article.section_id is None or article.published_at is None:
+            return self.none()
+        same_section = self.filter(section_id=article.section_id).exclude(pk=article.pk).values("pk")
+        when = article.published_at
+        older = same_section.filter(Q(published_at__lt=when) | Q(published_at=when, pk__lt=article.pk))
+        newer = same_section.filter(Q(published_at__gt=when) | Q(published_at=when, pk__gt=article.pk))
+        return self.filter(
+            Q(pk__in=older.order_by("-published_at", "-id")[:1]) | Q(pk__in=newer.order_by("published_at", "id")[:1])
+        ).only("title", "slug", "published_at", "section_id")
 
     def titles_by_reported(self, field, pks):
         """``{pk: ["“Title”", ...]}`` for the stories that report any of ``pks`` through ``field``
@@ -240,7 +304,13 @@ class Article(models.Model):
     # one of its photos is saved, never per request (Article.render_body). Nullable only so that SQLite adds the
     # column in place rather than rebuilding the table under its timeline triggers; every save fills it.
     rendered_body = models.TextField(null=True, editable=False)
-    byline = models.CharField(max_length=120, blank=True, validators=[validate_single_line])
+    byline = models.CharField(
+        max_length=120,
+        blank=True,
+        validators=[validate_single_line],
+        help_text="As printed. Choose an author too, to link their page.",
+    )
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, null=True, blank=True, related_name="articles")
     section = models.ForeignKey(Section, on_delete=models.PROTECT, null=True, blank=True, related_name="articles")
     tags = TaggableManager(blank=True)
     cities = models.ManyToManyField("awards.City", blank=True, related_name="articles")
@@ -259,6 +329,19 @@ class Article(models.Model):
         editable=False,
         help_text="When readers last saw a change: moves on saves of a published article, never on a draft save.",
     )
+    # Set by "Mark as updated" in the admin (read-only there), never typed in.
+    substantive_update_at = models.DateTimeField(
+        "updated for readers at",
+        null=True,
+        blank=True,
+        help_text="When an editor marked a change readers should know about: the only time shown as Updated.",
+    )
+    update_note = models.TextField(
+        "correction or update note",
+        max_length=1000,
+        blank=True,
+        help_text="Shown to readers under the headline, e.g. what was corrected.",
+    )
     reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
     # Kept up to date by a PostgreSQL trigger (migration 0002) so bulk updates and imports are indexed too.
     search_vector = SearchVectorField(null=True, editable=False)
@@ -272,7 +355,11 @@ class Article(models.Model):
     class Meta:
         ordering = ["-published_at", "-id"]
         permissions = [("publish_article", "Can publish and unpublish articles")]
-        indexes = [models.Index(fields=["status", "-published_at"], name="article_live_idx")]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_live_idx"),
+            # A section's newest stories (its page, its front-page block, a story's previous and next) as a range.
+            models.Index(fields=["section", "status", "-published_at"], name="article_section_live_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
@@ -283,12 +370,17 @@ class Article(models.Model):
             *plain_text_constraints(
                 "article", single_line=["title", "source_name", "byline"], multi_line=["standfirst"]
             ),
+            models.CheckConstraint(
+                condition=Q(substantive_update_at__isnull=True) | Q(substantive_update_at__gte=F("published_at")),
+                name="article_update_after_publication",
+                violation_error_message="An update cannot come before the story was published.",
+            ),
         ]
 
     # What readers see of a story; a save that changes none of these is not news to a crawler.
     READER_VISIBLE_FIELDS = (
         "title", "slug", "standfirst", "body", "byline", "source_name", "source_url", "section_id", "status",
-        "published_at",
+        "published_at", "author_id", "update_note",
     )  # fmt: skip
 
     def __str__(self):
@@ -319,6 +411,9 @@ class Article(models.Model):
             self.slug = slugify(self.title, allow_unicode=True)[:200] or f"story-{uuid.uuid4().hex[:12]}"
         self.reading_minutes = reading_minutes(self.body)
         self.rendered_body = self.render_body()
+        if self.substantive_update_at and (self.published_at is None or self.substantive_update_at < self.published_at):
+            # Published again later (or unpublished): an update from before this publication is part of the story.
+            self.substantive_update_at = None
         if self.status == self.Status.PUBLISHED and self.published_at is not None and self._changed_for_readers():
             # A scheduled story's change becomes visible only when it goes live.
             self.content_changed_at = max(timezone.now(), self.published_at)
@@ -360,10 +455,26 @@ class Article(models.Model):
             and self.published_at <= timezone.now()
         )
 
+    def mark_substantive_update(self, note=None):
+        """Record that readers should know the story changed (call before save()); the time is now.
+
+        Only a live story can be updated: before it goes live every change is simply part of it.
+        """
+        if not self.is_live:
+            raise ValidationError("Only a published, live story can be marked as updated.")
+        self.substantive_update_at = timezone.now()
+        if note is not None:
+            self.update_note = note
+
     @property
     def was_updated(self):
-        """True when the article changed noticeably after it went live."""
-        return self.published_at is not None and (self.updated_at - self.published_at).total_seconds() > 60
+        """True when an editor marked a substantive update after publication."""
+        return self.substantive_update_at is not None
+
+    @property
+    def updated_for_readers(self):
+        """The one modification time every output shows: the marked update, else the publication."""
+        return self.substantive_update_at or self.published_at
 
     @property
     def lead_photo(self):
@@ -396,6 +507,7 @@ class Article(models.Model):
 
     @property
     def last_published_change(self):
+        """When readers last saw any change (a typo fixed included): what caches and crawlers go by."""
         return self.content_changed_at or self.published_at
 
     @property
@@ -438,6 +550,8 @@ class Photo(models.Model):
     width = models.PositiveIntegerField(editable=False, default=0)
     height = models.PositiveIntegerField(editable=False, default=0)
     renditions = models.JSONField(default=list, editable=False)
+    # JPEG crops at 16:9, 4:3 and 1:1 for search engines and social cards, written at upload.
+    social_crops = models.JSONField(default=list, editable=False)
     file_size = models.PositiveIntegerField(default=0, editable=False, help_text="Bytes of the stored image.")
     alt_text = models.CharField(
         max_length=250,
@@ -502,6 +616,7 @@ class Photo(models.Model):
                 try:
                     name = self.image.field.generate_filename(self, images.stored_name(prepared.clean.extension))
                     name, self.renditions = images.store(self.image.storage, name, prepared, written)
+                    self.social_crops = images.make_social_crops(self.image.storage, name, written)
                 except OSError as error:
                     raise images.PhotoNotStored(upload.name, error) from error
                 self.image.name = name
@@ -536,10 +651,33 @@ class Photo(models.Model):
         return self.image.storage.url(self.renditions[-1]["name"])
 
     @property
+    def social_images(self):
+        """[(absolute-less URL, width, height)] of the JPEG crops, widest shape first."""
+        return [(self.image.storage.url(crop["name"]), crop["width"], crop["height"]) for crop in self.social_crops]
+
+    @property
     def thumbnail_url(self):
         if not self.renditions:
             return self.image.url if self.image else ""
         return self.image.storage.url(self.renditions[0]["name"])
+
+
+class FrontPagePick(models.Model):
+    """A story editors put at the top of the front page: the first in order leads, the next ones follow."""
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="front_page_pick")
+    position = models.PositiveSmallIntegerField(default=1, help_text="1 leads the front page; then 2, 3, ...")
+    ends_at = models.DateTimeField(
+        null=True, blank=True, help_text="Leave empty to keep it until removed; after this time the pick lapses."
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = "front-page pick"
+        constraints = [models.CheckConstraint(condition=Q(position__gte=1), name="front_page_pick_position_positive")]
+
+    def __str__(self):
+        return f"{self.position}. {self.article}"
 
 
 class StoryTimeline(models.Model):

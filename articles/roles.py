@@ -22,6 +22,7 @@ CONTRIBUTOR_PERMISSIONS = [
     ("articles", "article", ("add", "change", "view")),
     ("articles", "photo", ("add", "change", "delete", "view")),
     ("articles", "section", ("view",)),
+    ("articles", "author", ("view",)),
     ("taggit", "tag", ("add", "view")),
     # Read-only: the story form's city, recognition and ranking autocompletes need it; the facts stay the editors'.
     ("awards", None, ("view",)),

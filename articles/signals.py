@@ -11,7 +11,11 @@ def remove_photo_files(sender, instance, using, **kwargs):
     callbacks.
     """
     storage = instance.image.storage
-    names = [instance.image.name, *(rendition["name"] for rendition in instance.renditions)]
+    names = [
+        instance.image.name,
+        *(rendition["name"] for rendition in instance.renditions),
+        *(crop["name"] for crop in instance.social_crops),
+    ]
 
     def remove():
         for name in filter(None, names):

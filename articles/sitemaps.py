@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,19 +25,22 @@ class ArticleSitemap(Sitemap):
     def items(self):
         return (
             Article.objects.published()
-            .only("slug", "published_at", "content_changed_at", "status")
+            .only("slug", "published_at", "substantive_update_at", "status")
             .order_by("-published_at", "-id")
         )
 
     def lastmod(self, article):
-        return article.last_published_change
+        # The same time the story's page, JSON-LD and feeds give: publication, or the last update an editor marked.
+        return article.updated_for_readers
 
 
 class SectionSitemap(Sitemap):
     def items(self):
         live = Article.objects.published()
         return Section.objects.annotate(
-            last_story_change=Max("articles__content_changed_at", filter=Q(articles__in=live))
+            last_story_change=Max(
+                Coalesce("articles__substantive_update_at", "articles__published_at"), filter=Q(articles__in=live)
+            )
         ).order_by("position", "name")
 
     def lastmod(self, section):
@@ -47,7 +51,7 @@ class ArchiveSitemap(Sitemap):
     """The pages that list stories: latest, sections index, archive index."""
 
     def items(self):
-        return ["articles:home", "articles:section_list", "articles:archive"]
+        return ["articles:home", "articles:latest", "articles:section_list", "articles:archive"]
 
     def location(self, name):
         return reverse(name)
@@ -63,7 +67,7 @@ class NewsSitemap(ArticleSitemap):
             super()
             .items()
             .filter(published_at__gte=timezone.now() - NEWS_WINDOW)
-            .only("slug", "title", "published_at", "content_changed_at", "status")
+            .only("slug", "title", "published_at", "substantive_update_at", "status")
         )
 
     def get_urls(self, *args, **kwargs):

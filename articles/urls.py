@@ -1,11 +1,17 @@
 from django.urls import path
 
+from citynews.frontpage import FrontPageView
+
 from . import feeds, views
 
 app_name = "articles"
 
 urlpatterns = [
-    path("", views.ArticleListView.as_view(), name="home"),
+    path("", FrontPageView.as_view(), name="home"),
+    path("latest/", views.ArticleListView.as_view(), name="latest"),
+    path("authors/<str:slug>/", views.AuthorDetailView.as_view(), name="author"),
+    path("authors/<str:slug>/rss/", feeds.AuthorFeed(), name="author_rss"),
+    path("authors/<str:slug>/atom/", feeds.AuthorAtomFeed(), name="author_atom"),
     path("<int:year>/<str:month>/<str:day>/<str:slug>/", views.ArticleDetailView.as_view(), name="detail"),
     path("<int:year>/", views.ArticleYearArchiveView.as_view(), name="archive_year"),
     path("<int:year>/<str:month>/", views.ArticleMonthArchiveView.as_view(), name="archive_month"),

@@ -1,20 +1,26 @@
 """Reader pages for articles. Every queryset starts from ``Article.objects.published()``."""
 
+from datetime import date
+from urllib.parse import quote, urlencode
+
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DateDetailView, DetailView, ListView, MonthArchiveView, YearArchiveView
 from taggit.models import Tag
 
 from . import previews, search
-from .models import Article, Section
+from .models import Article, Author, Section
 from .pagination import LookaheadPaginator
+from .previews import PageMeta, collection_page_data, trail
 
 PAGE_SIZE = 12
+INDEX_PAGE_SIZE = 60
 
 
 def can_preview(user):
@@ -43,12 +49,51 @@ class MissingPageMixin:
             raise Http404("No such page.") from None
 
 
-class ArticleListView(MissingPageMixin, ListView):
+class ListPageMetaMixin:
+    """A list page's meta: a ``CollectionPage`` of the stories on this page, and its breadcrumb trail."""
+
+    def page_title(self):
+        raise NotImplementedError
+
+    def page_description(self):
+        return ""
+
+    def page_trail(self):
+        return [(self.page_title(), self.request.path)]
+
+    def page_numbered(self, text):
+        page = self.request.GET.get("page")
+        return f"{text}, page {page}" if page and page != "1" else text
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context.get("page_obj")
+        path = f"{self.request.path}?page={page.number}" if page and page.number > 1 else self.request.path
+        items = [item for item in context["object_list"] if hasattr(item, "get_absolute_url")]
+        title = self.page_numbered(self.page_title())
+        context["page_meta"] = PageMeta.for_page(
+            path=path,
+            title=title,
+            description=self.page_description(),
+            breadcrumbs=trail(*self.page_trail()),
+            json_ld=[collection_page_data(title, path, items, self.page_description())],
+            image_article=next((item for item in items if isinstance(item, Article) and item.lead_photo), None),
+        )
+        return context
+
+
+class ArticleListView(ListPageMetaMixin, MissingPageMixin, ListView):
     template_name = "articles/article_list.html"
     paginate_by = PAGE_SIZE
 
     def get_queryset(self):
         return Article.objects.published().for_listing()
+
+    def page_title(self):
+        return "Latest stories"
+
+    def page_description(self):
+        return "Every story, newest first."
 
 
 class ArticleDetailView(PreviewHeadersMixin, DateDetailView):
@@ -71,11 +116,58 @@ class ArticleDetailView(PreviewHeadersMixin, DateDetailView):
         return True
 
     def get_context_data(self, **kwargs):
+        article = self.object
+        related = Article.objects.published().for_listing().related_to(article)
+        place = (article.published_at, article.pk)
+        older = newer = None
+        for story in Article.objects.published().beside_in_section(article):
+            if (story.published_at, story.pk) < place:
+                older = story
+            else:
+                newer = story
         return super().get_context_data(
-            related_articles=Article.objects.published().for_listing().related_to(self.object),
-            **previews.sharing_context(self.object),
+            related_articles=related,
+            older_in_section=older,
+            newer_in_section=newer,
+            page_meta=article_page_meta(article),
+            share_links=share_links(article),
             **kwargs,
         )
+
+
+def article_page_meta(article):
+    path = article.get_absolute_url()
+    steps = [(article.section.name, article.section.get_absolute_url())] if article.section else []
+    meta = PageMeta.for_page(
+        path=path,
+        title=article.title,
+        description=article.summary[:200],
+        breadcrumbs=trail(*steps, (article.title, path)),
+        json_ld=[previews.news_article_data(article)] if article.is_live else [],
+        image_article=article,
+        og_type="article",
+        published=article.published_at,
+        modified=article.updated_for_readers,
+        properties=[
+            *([("article:section", article.section.name)] if article.section else []),
+            *(("article:tag", tag.name) for tag in article.tags.all()),
+        ],
+        noindex=not article.is_live,
+    )
+    return meta
+
+
+def share_links(article):
+    """Plain addresses of the share pages of a few services: no third-party script runs on our page."""
+    url = previews.absolute(article.get_absolute_url())
+    text = article.title
+    return [
+        ("Email", f"mailto:?{urlencode({'subject': text, 'body': url}, quote_via=quote)}"),
+        ("X", f"https://x.com/intent/post?{urlencode({'text': text, 'url': url})}"),
+        ("LinkedIn", f"https://www.linkedin.com/sharing/share-offsite/?{urlencode({'url': url})}"),
+        ("Facebook", f"https://www.facebook.com/sharer/sharer.php?{urlencode({'u': url})}"),
+        ("Weibo", f"https://service.weibo.com/share/share.php?{urlencode({'url': url, 'title': text})}"),
+    ]
 
 
 class ArticlePreviewView(PermissionRequiredMixin, PreviewHeadersMixin, DetailView):
@@ -87,8 +179,15 @@ class ArticlePreviewView(PermissionRequiredMixin, PreviewHeadersMixin, DetailVie
     queryset = Article.objects.for_detail()
 
     def get_context_data(self, **kwargs):
-        # A draft with no time is on no timeline yet: no related stories.
-        return super().get_context_data(related_articles=[], **previews.sharing_context(self.object), **kwargs)
+        # A draft with no time is on no timeline yet and in no section's order: no related, previous or next.
+        return super().get_context_data(
+            related_articles=[],
+            older_in_section=None,
+            newer_in_section=None,
+            page_meta=article_page_meta(self.object),
+            share_links=[],
+            **kwargs,
+        )
 
     def handle_no_permission(self):
         # Readers must not learn that a draft exists: 404, not 403.
@@ -105,6 +204,15 @@ class SectionDetailView(ArticleListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(section=self.section, **kwargs)
 
+    def page_title(self):
+        return self.section.name
+
+    def page_description(self):
+        return self.section.description or f"Stories in {self.section.name}."
+
+    def page_trail(self):
+        return [("Sections", reverse("articles:section_list")), (self.section.name, self.request.path)]
+
 
 class TagDetailView(ArticleListView):
     template_name = "articles/tag_detail.html"
@@ -114,23 +222,60 @@ class TagDetailView(ArticleListView):
         return super().get_queryset().tagged(self.tag)
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(tag=self.tag, **kwargs)
+        # A tag naming a city leads to the city's page: its awards, ranks and all its news. The city model is
+        # reached through the stories' own link to cities: this app does not import the awards app.
+        cities = Article.cities.field.related_model.objects
+        city = cities.filter(Q(slug=self.tag.slug) | Q(name__iexact=self.tag.name)).order_by("parent", "pk").first()
+        context = super().get_context_data(tag=self.tag, tag_city=city, **kwargs)
         # A tag used only by drafts or scheduled stories does not exist for readers.
         if not context["object_list"]:
             raise Http404("No published articles with this tag.")
         return context
 
+    def page_title(self):
+        return f"Stories tagged “{self.tag.name}”"
 
-class SectionListView(ListView):
+    def page_description(self):
+        return f"Stories tagged “{self.tag.name}”, newest first."
+
+
+class AuthorDetailView(ArticleListView):
+    template_name = "articles/author_detail.html"
+
+    def get_queryset(self):
+        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(author=self.author)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(author=self.author, **kwargs)
+        context["page_meta"].json_ld[0]["about"] = previews.author_entity(self.author)
+        return context
+
+    def page_title(self):
+        return self.author.name
+
+    def page_description(self):
+        return self.author.bio[:200] or f"Stories by {self.author.name}."
+
+
+class SectionListView(ListPageMetaMixin, MissingPageMixin, ListView):
     template_name = "articles/section_list.html"
+    paginate_by = INDEX_PAGE_SIZE
+    paginator_class = Paginator
 
     def get_queryset(self):
         return Section.objects.annotate(
             live_count=Count("articles", filter=Q(articles__in=Article.objects.published()))
         ).order_by("position", "name")
 
+    def page_title(self):
+        return "Sections"
 
-class ArchiveMixin(MissingPageMixin):
+    def page_description(self):
+        return "Every section of the site, with how many stories each holds."
+
+
+class ArchiveMixin(ListPageMetaMixin, MissingPageMixin):
     """Shared by the year and month archives: live stories only, paginated like every list."""
 
     model = Article
@@ -146,15 +291,41 @@ class ArchiveMixin(MissingPageMixin):
 class ArticleYearArchiveView(ArchiveMixin, YearArchiveView):
     template_name = "articles/archive_year.html"
 
+    def page_title(self):
+        return f"Stories from {self.get_year()}"
+
+    def page_trail(self):
+        return [("Archive", reverse("articles:archive")), (str(self.get_year()), self.request.path)]
+
 
 class ArticleMonthArchiveView(ArchiveMixin, MonthArchiveView):
     template_name = "articles/archive_month.html"
 
+    def page_title(self):
+        month = date(int(self.get_year()), int(self.get_month()), 1)
+        return f"Stories from {month:%B %Y}"
 
-class ArchiveIndexView(ListView):
+    def page_trail(self):
+        year = str(self.get_year())
+        return [
+            ("Archive", reverse("articles:archive")),
+            (year, reverse("articles:archive_year", kwargs={"year": int(year)})),
+            (self.page_title().removeprefix("Stories from "), self.request.path),
+        ]
+
+
+class ArchiveIndexView(ListPageMetaMixin, MissingPageMixin, ListView):
     """Every month with live stories, newest first, with how many there were."""
 
     template_name = "articles/archive_index.html"
+    paginate_by = INDEX_PAGE_SIZE
+    paginator_class = Paginator
+
+    def page_title(self):
+        return "Archive"
+
+    def page_description(self):
+        return "Every month with stories, and how many there were."
 
     def get_queryset(self):
         return (
@@ -183,8 +354,12 @@ class SearchView(ArticleListView):
             return Article.objects.none()
         return search.search_articles(self.query)
 
+    def page_title(self):
+        return f"Search: {self.query}" if self.query else "Search"
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["page_meta"].noindex = True
         search.decorate(context["object_list"], self.query)
         context.update(
             query=self.query,

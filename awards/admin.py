@@ -179,14 +179,6 @@ class EditionInline(BoundedInlineMixin, admin.TabularInline):
     show_change_link = True
 
 
-@admin.register(AwardProgramme)
-class AwardProgrammeAdmin(AwardsAdmin):
-    list_display = ["name", "short_name", "organiser"]
-    search_fields = ["name", "short_name", "organiser"]
-    prepopulated_fields = {"slug": ["name"]}
-    inlines = [EditionInline]
-
-
 MAX_ALIASES = 30
 
 
@@ -194,6 +186,10 @@ class AliasesField(forms.CharField):
     """A JSON list of aliases, edited as one alias per line; each line is checked as a category name is."""
 
     widget = forms.Textarea(attrs={"rows": 3})
+
+    def __init__(self, *args, owner="category", **kwargs):
+        self.owner = owner
+        super().__init__(*args, **kwargs)
 
     def prepare_value(self, value):
         if isinstance(value, list | tuple):
@@ -206,7 +202,7 @@ class AliasesField(forms.CharField):
     def validate(self, value):
         super().validate(value)
         if len(value) > MAX_ALIASES:
-            raise ValidationError(f"A category can have at most {MAX_ALIASES} aliases.", code="too_many_aliases")
+            raise ValidationError(f"A {self.owner} can have at most {MAX_ALIASES} aliases.", code="too_many_aliases")
         # The list itself would pass the text checks: a NUL byte (which PostgreSQL's JSON refuses) or an
         # overlong name hides inside one of its items.
         alias = forms.CharField(max_length=Category._meta.get_field("name").max_length)
@@ -220,6 +216,27 @@ class CategoryForm(forms.ModelForm):
     class Meta:
         model = Category
         fields = ["programme", "name", "aliases"]
+
+
+class AwardProgrammeForm(forms.ModelForm):
+    aliases = AliasesField(
+        owner="programme",
+        required=False,
+        help_text="Other names readers may search for, one per line (the short name is searched too).",
+    )
+
+    class Meta:
+        model = AwardProgramme
+        fields = ["name", "short_name", "aliases", "slug", "organiser", "website", "description"]
+
+
+@admin.register(AwardProgramme)
+class AwardProgrammeAdmin(AwardsAdmin):
+    form = AwardProgrammeForm
+    list_display = ["name", "short_name", "organiser"]
+    search_fields = ["name", "short_name", "aliases", "organiser"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [EditionInline]
 
 
 def similar_categories(category):

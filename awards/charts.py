@@ -74,6 +74,14 @@ def _y(position, field_size):
     return TOP + plot_height * (position - 1) / max(field_size - 1, 1)
 
 
+def axis_positions(field_size, most=6):
+    """Positions to mark on the axis: 1st, the field's last place, and round steps between (5, 10, 20...)."""
+    step = next((step for step in (1, 2, 5, 10, 20, 25, 50, 100, 250, 500, 1000) if field_size / step <= most), 1000)
+    between = range(step, field_size, step)
+    # A round mark right next to the last place would print on top of it.
+    return sorted({1, field_size, *(p for p in between if field_size - p >= step / 2 and p > 1)})
+
+
 def rank_chart(chart_id, title, points):
     points = sorted(points, key=lambda point: point.year)
     field_size = max(point.field_size for point in points)
@@ -84,7 +92,7 @@ def rank_chart(chart_id, title, points):
     for index, point in enumerate(points):
         x, y = round(_x(index, len(points)), 1), round(_y(point.position, field_size), 1)
         placed.append(PlacedPoint(point, x, y, label_y=y + 24 if y < middle else y - 12))
-    gridlines = [Gridline(position, _y(position, field_size)) for position in sorted({1, field_size})]
+    gridlines = [Gridline(position, _y(position, field_size)) for position in axis_positions(field_size)]
     return RankChart(chart_id=chart_id, title=title, points=placed, gridlines=gridlines)
 
 

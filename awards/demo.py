@@ -71,6 +71,7 @@ def load_awards_demo(article):
         defaults={
             "name": "Smart City Expo World Congress",
             "short_name": "SCEWC",
+            "aliases": ["Smart City Expo", "World Smart City Awards"],
             "organiser": "Fira de Barcelona",
             "website": "https://www.smartcityexpo.com/",
             "description": "A yearly congress and awards for smart cities, held in Barcelona each November "
@@ -124,7 +125,7 @@ def load_awards_demo(article):
             year=year,
             defaults={
                 "title": "Online administration service capability",
-                "publisher": "not named in our source story",
+                "publisher": "",  # our source story does not name one: readers are asked for it
                 "scope": "32 key cities in China",
                 "field_size": 32,
                 "method_note": note,

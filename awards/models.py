@@ -116,6 +116,11 @@ class Organisation(models.Model):
 class AwardProgramme(models.Model):
     name = models.CharField(max_length=200, unique=True, validators=[validate_single_line])
     short_name = models.CharField(max_length=40, blank=True, help_text="e.g. SCEWC", validators=[validate_single_line])
+    aliases = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Other names readers search for, one per line, e.g. Smart City Expo, Barcelona smart city awards.",
+    )
     slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
     organiser = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
     website = models.URLField(max_length=500, blank=True)
@@ -132,6 +137,9 @@ class AwardProgramme(models.Model):
 
     def get_absolute_url(self):
         return reverse("awards:programme", kwargs={"slug": self.slug})
+
+    def clean(self):
+        self.aliases = [alias.strip() for alias in self.aliases or [] if alias.strip()]
 
 
 class Edition(models.Model):
@@ -355,7 +363,12 @@ class Ranking(models.Model):
     slug = models.SlugField(
         max_length=120, allow_unicode=True, help_text="The same for every year of this ranking: that is how years link."
     )
-    publisher = models.CharField(max_length=200, validators=[validate_single_line])
+    publisher = models.CharField(
+        max_length=200,
+        blank=True,
+        validators=[validate_single_line],
+        help_text="Leave empty when no source names it: readers are asked for one.",
+    )
     year = models.PositiveSmallIntegerField(validators=[MinValueValidator(1900)])
     scope = models.CharField(max_length=200, help_text="e.g. 32 key cities in China", validators=[validate_single_line])
     field_size = models.PositiveSmallIntegerField(

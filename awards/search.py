@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from articles.search import SearchGroup, query_terms
 
-from .models import Category, City, Ranking
+from .models import AwardProgramme, Category, City, Ranking
 
 GROUP_SIZE = 6
 # Shorter words ("of", "in") would match most names and tell the reader nothing.
@@ -29,6 +29,17 @@ def find_cities(query):
     if condition is None:
         return None
     return SearchGroup("Cities", list(City.objects.filter(condition).select_related("parent")[:GROUP_SIZE]))
+
+
+def find_programmes(query):
+    """Award programmes by name, short name ("SCEWC") or alias: a reader types what the press calls them."""
+    terms = [term for term in query_terms(query) if len(term) >= MIN_TERM_LENGTH]
+    if not terms:
+        return None
+    condition = Q()
+    for term in terms:
+        condition |= Q(name__icontains=term) | Q(short_name__iexact=term) | Q(aliases__icontains=term)
+    return SearchGroup("Award programmes", list(AwardProgramme.objects.filter(condition).order_by("name")[:GROUP_SIZE]))
 
 
 def find_categories(query):

@@ -8,12 +8,15 @@ objects the templates only display. Movement between editions of a ranking is de
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Count, OuterRef, Subquery
+
 from articles.models import Article
 
 from .charts import RankPoint, rank_chart
-from .models import Ranking, RankingEntry, Recognition
+from .models import City, Ranking, RankingEntry, Recognition
 
 CITY_NEWS_LIMIT = 20
+CITY_PAGE_STORIES = 12
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,10 @@ def movement_between(previous_position, position):
     return Movement("same")
 
 
+# How a ranking table can be ordered, by the ``?sort=`` of a plain link: no JavaScript needed.
+RANKING_SORTS = {"position": "Position", "city": "City", "score": "Score"}
+
+
 @dataclass
 class RankingPage:
     ranking: Ranking
@@ -55,10 +62,28 @@ class RankingPage:
     editions: list
     previous: Ranking | None
     stories: list
+    sort: str = "position"
 
     @property
     def other_editions(self):
         return [edition for edition in self.editions if edition.pk != self.ranking.pk]
+
+    @property
+    def has_scores(self):
+        """Whether any entry has a score: a column of dashes tells the reader nothing."""
+        return any(entry.score is not None for entry in self.entries)
+
+    def sorted_by(self, sort):
+        """The entries in the order ``sort`` names; scores best first, entries without one last."""
+        if sort == "city":
+            return sorted(self.entries, key=lambda entry: (entry.city.name.casefold(), entry.position))
+        if sort == "score":
+            sign = -1 if self.ranking.higher_score_is_better else 1
+            return sorted(
+                self.entries,
+                key=lambda entry: (entry.score is None, sign * (entry.score or 0), entry.position),
+            )
+        return self.entries
 
 
 def ranking_page(ranking, with_stories=True):
@@ -94,6 +119,10 @@ class RankHistory:
     def ranking(self):
         return self.latest.ranking
 
+    @property
+    def has_scores(self):
+        return any(entry.score is not None for entry in self.entries)
+
 
 def city_rank_histories(city):
     """The city's latest rank in every ranking, with movement, history and a chart. Two queries."""
@@ -128,6 +157,44 @@ def city_recognitions(city):
 def city_news(city, limit=CITY_NEWS_LIMIT):
     """Live stories about the city or one of its districts (prefetched, as City.objects.with_relations() does)."""
     return list(Article.objects.published().for_listing().about_city(city, limit))
+
+
+class CityStories:
+    """A city's live stories, newest first, that a paginator can slice: each slice is one query on the timelines.
+
+    The newest ``stop`` stories are read through ``about_city`` (a city and its districts, each story once) and
+    the page cut from them: pages are bounded (LookaheadPaginator's MAX_PAGE), so the read is too.
+    """
+
+    def __init__(self, city):
+        self.city = city
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or index.stop is None:
+            raise TypeError("CityStories is read a page at a time.")
+        newest = Article.objects.published().for_listing().about_city(self.city, index.stop)
+        return list(newest)[index.start or 0 :]
+
+
+def city_index():
+    """Top-level cities by country, each with its award count and the id of its newest rank (best if several)."""
+    newest_entry = RankingEntry.objects.filter(city=OuterRef("pk")).order_by("-ranking__year", "position", "pk")
+    return (
+        City.objects.filter(parent__isnull=True)
+        .annotate(
+            award_count=Count("recognitions", distinct=True), newest_entry_id=Subquery(newest_entry.values("pk")[:1])
+        )
+        .order_by("country", "name", "pk")
+    )
+
+
+def attach_newest_ranks(cities):
+    """Give each city of a page of ``city_index()`` its ``newest_entry`` (or None), in one query."""
+    wanted = [city.newest_entry_id for city in cities if city.newest_entry_id]
+    entries = RankingEntry.objects.select_related("ranking").in_bulk(wanted)
+    for city in cities:
+        city.newest_entry = entries.get(city.newest_entry_id)
+    return cities
 
 
 @dataclass
@@ -168,3 +235,58 @@ def programme_results(programme):
     ):
         recognitions[recognition.edition_id].append(recognition)
     return [EditionResults(edition, group_by_category(recognitions[edition.pk])) for edition in editions]
+
+
+@dataclass
+class AwardsPanel:
+    """The front page's awards-and-rankings box: the newest edition's winners, the newest ranking's
+    top places and the cities that climbed most since its previous year."""
+
+    edition: object | None = None
+    winners: list = field(default_factory=list)
+    ranking: Ranking | None = None
+    previous_year: int | None = None
+    top_places: list = field(default_factory=list)
+    biggest_movers: list = field(default_factory=list)
+
+
+PANEL_TOP_PLACES = 5
+PANEL_MOVERS = 3
+
+
+def awards_panel():
+    """Three queries whatever the data: the winners of the newest edition that has any, the newest ranking,
+    and its entries with each city's position in the ranking's previous year."""
+    newest_with_winners = (
+        Recognition.objects.filter(result=Recognition.Result.WINNER)
+        .order_by("-edition__year", "-edition__starts_on", "-edition_id")
+        .values("edition_id")[:1]
+    )
+    winners = list(
+        Recognition.objects.filter(edition_id__in=newest_with_winners, result=Recognition.Result.WINNER)
+        .select_related("edition__programme", "category", "city", "organisation__city")
+        .order_by("category__name", "pk")
+    )
+    panel = AwardsPanel(edition=winners[0].edition if winners else None, winners=winners)
+    panel.ranking = Ranking.objects.order_by("-year", "title").first()
+    if panel.ranking is None:
+        return panel
+    previous_year = Ranking.objects.filter(slug=panel.ranking.slug, year__lt=panel.ranking.year).order_by("-year")
+    last_year_position = RankingEntry.objects.filter(
+        ranking__in=previous_year.values("pk")[:1], city=OuterRef("city")
+    ).values("position")[:1]
+    entries = list(
+        panel.ranking.entries.select_related("city")
+        .annotate(
+            previous_position=Subquery(last_year_position), previous_year=Subquery(previous_year.values("year")[:1])
+        )
+        .order_by("position", "city__name")
+    )
+    panel.previous_year = entries[0].previous_year if entries else None
+    for entry in entries:
+        entry.ranking = panel.ranking
+        entry.movement = movement_between(entry.previous_position, entry.position) if panel.previous_year else None
+    panel.top_places = entries[:PANEL_TOP_PLACES]
+    climbers = [entry for entry in entries if entry.movement and entry.movement.kind == "up"]
+    panel.biggest_movers = sorted(climbers, key=lambda entry: (-entry.movement.places, entry.position))[:PANEL_MOVERS]
+    return panel

@@ -35,6 +35,7 @@ app_name = "awards"
 urlpatterns = [
     path("cities/", views.CityListView.as_view(), name="cities"),
     path("cities/<str:slug>/", views.CityDetailView.as_view(), name="city"),
+    path("cities/<str:slug>/news/", views.CityNewsView.as_view(), name="city_news"),
     path("cities/<str:slug>/rss/", feeds.CityFeed(), name="city_rss"),
     path("cities/<str:slug>/atom/", feeds.CityAtomFeed(), name="city_atom"),
     path("awards/", views.AwardProgrammeListView.as_view(), name="programmes"),

@@ -3,26 +3,52 @@
 import csv
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
-from . import datasets, selectors
+from articles.pagination import LookaheadPaginator
+from articles.previews import PageMeta, trail
+from articles.views import PAGE_SIZE, ListPageMetaMixin, MissingPageMixin
+
+from . import datasets, previews, selectors
 from .models import AwardProgramme, City, Edition, Ranking, Recognition
+
+INDEX_PAGE_SIZE = 60
 
 # Edition addresses take a year (2020) or an edition number (10); no programme reaches edition 1000.
 FIRST_YEAR_KEY = 1000
 
 
-class CityListView(ListView):
+class CityListView(ListPageMetaMixin, MissingPageMixin, ListView):
     template_name = "awards/city_list.html"
     context_object_name = "cities"
+    paginate_by = INDEX_PAGE_SIZE
+    paginator_class = Paginator
 
     def get_queryset(self):
-        return City.objects.filter(parent__isnull=True).prefetch_related("districts").order_by("country", "name")
+        return selectors.city_index().prefetch_related("districts")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        selectors.attach_newest_ranks(context["object_list"])
+        return context
+
+    def page_title(self):
+        return "Cities"
+
+    def page_description(self):
+        return "Cities by country, with their awards and their latest rank."
+
+
+def city_trail(city, *steps):
+    parent = [(city.parent.name, city.parent.get_absolute_url())] if city.parent_id else []
+    return trail(("Cities", reverse("awards:cities")), *parent, (city.name, city.get_absolute_url()), *steps)
 
 
 class CityDetailView(DetailView):
@@ -31,25 +57,75 @@ class CityDetailView(DetailView):
     slug_url_kwarg = "slug"
     queryset = City.objects.with_relations()
 
+    def get(self, request, *args, **kwargs):
+        # The city's news goes on at its own address: an old ?page= link leads there rather than to page 1 again.
+        if "page" in request.GET:
+            news = reverse("awards:city_news", kwargs={"slug": kwargs["slug"]})
+            return redirect(f"{news}?page={request.GET['page']}", permanent=True)
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         city = self.object
+        news = LookaheadPaginator(selectors.CityStories(city), selectors.CITY_PAGE_STORIES).page(1)
         return super().get_context_data(
             recognitions=selectors.city_recognitions(city),
             rank_histories=selectors.city_rank_histories(city),
-            news=selectors.city_news(city),
+            news=news.object_list,
+            more_news=news.has_next(),
+            page_meta=PageMeta.for_page(
+                path=city.get_absolute_url(),
+                title=f"{city.name}: awards, rankings and news",
+                description=f"Awards, rankings and news for {city.name}, {city.country}.",
+                breadcrumbs=city_trail(city),
+                json_ld=[previews.place_data(city)],
+                image_article=next((story for story in news.object_list if story.lead_photo), None),
+            ),
             **kwargs,
         )
 
 
-class AwardProgrammeListView(ListView):
+class CityNewsView(ListPageMetaMixin, MissingPageMixin, ListView):
+    """Every live story about a city or its districts, newest first, a page at a time, with its feed."""
+
+    template_name = "awards/city_news.html"
+    paginate_by = PAGE_SIZE
+    paginator_class = LookaheadPaginator
+
+    def get_queryset(self):
+        self.city = get_object_or_404(City.objects.with_relations(), slug=self.kwargs["slug"])
+        return selectors.CityStories(self.city)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(city=self.city, **kwargs)
+
+    def page_title(self):
+        return f"News about {self.city.name}"
+
+    def page_description(self):
+        return f"Every story about {self.city.name}, newest first."
+
+    def page_trail(self):
+        return city_trail(self.city, ("News", self.request.path))[1:]
+
+
+class AwardProgrammeListView(ListPageMetaMixin, MissingPageMixin, ListView):
     template_name = "awards/awardprogramme_list.html"
     context_object_name = "programmes"
+    paginate_by = INDEX_PAGE_SIZE
+    paginator_class = Paginator
     queryset = AwardProgramme.objects.annotate(
         edition_count=Count("editions", distinct=True),
+        latest_year=Max("editions__year"),
         winner_count=Count(
             "editions__recognitions", filter=Q(editions__recognitions__result=Recognition.Result.WINNER), distinct=True
         ),
-    )
+    ).order_by("name")
+
+    def page_title(self):
+        return "Awards"
+
+    def page_description(self):
+        return "Smart-city award programmes, their latest editions, winners and finalists."
 
 
 class AwardProgrammeDetailView(DetailView):
@@ -58,7 +134,21 @@ class AwardProgrammeDetailView(DetailView):
     model = AwardProgramme
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(editions=selectors.programme_results(self.object), **kwargs)
+        programme = self.object
+        editions = selectors.programme_results(programme)
+        return super().get_context_data(
+            editions=editions,
+            page_meta=PageMeta.for_page(
+                path=programme.get_absolute_url(),
+                title=programme.name,
+                description=programme.description or f"Editions, winners and finalists of {programme.name}.",
+                breadcrumbs=trail(
+                    ("Awards", reverse("awards:programmes")), (programme.name, programme.get_absolute_url())
+                ),
+                json_ld=[previews.event_series_data(programme, editions)],
+            ),
+            **kwargs,
+        )
 
 
 class EditionDetailView(DetailView):
@@ -79,13 +169,39 @@ class EditionDetailView(DetailView):
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(categories=selectors.edition_results(self.object), **kwargs)
+        edition = self.object
+        name = f"{edition.programme.name} {edition.year}"
+        return super().get_context_data(
+            categories=selectors.edition_results(edition),
+            page_meta=PageMeta.for_page(
+                path=edition.get_absolute_url(),
+                title=name,
+                description=f"Winners and finalists of {name}.",
+                breadcrumbs=trail(
+                    ("Awards", reverse("awards:programmes")),
+                    (edition.programme.name, edition.programme.get_absolute_url()),
+                    (str(edition.year), edition.get_absolute_url()),
+                ),
+                json_ld=[previews.event_data(edition)],
+            ),
+            **kwargs,
+        )
 
 
-class RankingListView(ListView):
+class RankingListView(ListPageMetaMixin, MissingPageMixin, ListView):
+    """Every ranking series, its newest year first; a series' years stay together on one page."""
+
     template_name = "awards/ranking_list.html"
     context_object_name = "rankings"
-    queryset = Ranking.objects.annotate(entry_count=Count("entries")).order_by("slug", "-year")
+    paginate_by = INDEX_PAGE_SIZE * 2
+    paginator_class = Paginator
+    queryset = Ranking.objects.annotate(entry_count=Count("entries")).order_by("title", "slug", "-year")
+
+    def page_title(self):
+        return "Rankings"
+
+    def page_description(self):
+        return "City rankings, year by year: who publishes them, how many places, and the full tables."
 
 
 class RankingDetailView(DetailView):
@@ -96,7 +212,30 @@ class RankingDetailView(DetailView):
         return get_object_or_404(Ranking, slug=self.kwargs["slug"], year=self.kwargs["year"])
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(table=selectors.ranking_page(self.object), **kwargs)
+        ranking = self.object
+        sort = self.request.GET.get("sort", "position")
+        if sort not in selectors.RANKING_SORTS:
+            raise Http404("A ranking can be sorted by position, city or score.")
+        table = selectors.ranking_page(ranking)
+        if sort == "score" and not table.has_scores:
+            raise Http404("This ranking has no scores to sort by.")
+        name = f"{ranking.title} ({ranking.year})"
+        return super().get_context_data(
+            table=table,
+            sort=sort,
+            sorted_entries=table.sorted_by(sort),
+            sorts=[
+                (key, label) for key, label in selectors.RANKING_SORTS.items() if key != "score" or table.has_scores
+            ],
+            page_meta=PageMeta.for_page(
+                path=ranking.get_absolute_url(),
+                title=name,
+                description=f"{name}: {ranking.scope}, the full table with each city's movement and a CSV download.",
+                breadcrumbs=trail(("Rankings", reverse("awards:rankings")), (name, ranking.get_absolute_url())),
+                json_ld=[previews.dataset_data(ranking, len(table.entries), table.has_scores)],
+            ),
+            **kwargs,
+        )
 
 
 @require_safe

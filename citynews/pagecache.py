@@ -104,15 +104,20 @@ def reread_generation_after_outage(cache, **kwargs):
 
 
 def seconds_until_next_go_live(generation):
-    """Seconds until the next scheduled story goes live (None if there is none), cached per generation."""
-    from articles.models import Article
+    """Seconds until the next scheduled story goes live or a front-page pick ends (None if neither), cached
+    per generation."""
+    from articles.models import Article, FrontPagePick
 
     cache = page_cache()
     key = NEXT_GO_LIVE_KEY.format(generation=generation)
     now = timezone.now()
     next_time = cache.get(key, _MISSING)
     if next_time is _MISSING or (next_time is not None and next_time <= now):
-        next_time = Article.objects.scheduled().order_by("published_at").values_list("published_at", flat=True).first()
+        next_go_live = Article.objects.scheduled().order_by("published_at").values_list("published_at", flat=True)
+        next_pick_end = (
+            FrontPagePick.objects.filter(ends_at__gt=now).order_by("ends_at").values_list("ends_at", flat=True)
+        )
+        next_time = min(filter(None, [next_go_live.first(), next_pick_end.first()]), default=None)
         timeout = settings.PAGE_CACHE_SECONDS
         if next_time is not None:
             timeout = min(timeout, max(1, int((next_time - now).total_seconds())))

@@ -225,9 +225,10 @@ CACHES = {
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)  # 0 turns the anonymous page cache off
 PAGE_CDN_MAX_AGE = env_int("PAGE_CDN_MAX_AGE", 0)  # s-maxage for a CDN in front; 0 = always revalidate
-# Only these query parameters may vary a cached page: pagination on readers' pages; the API's filters and cursor.
+# Only these query parameters may vary a cached page: pagination and a ranking's order on readers' pages;
+# the API's filters and cursor.
 PAGE_CACHE_QUERY_PARAMS = {
-    "": {"page"},
+    "": {"page", "sort"},
     "/api/": {"cursor", "page_size", "city", "year", "programme", "ranking", "tag", "edition"},
 }
 PAGE_CACHE_SKIP_PREFIXES = ("/admin/", "/preview/", "/static/", "/media/", "/healthz", "/readyz", "/metrics", "/bench/")
@@ -243,6 +244,10 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
+# How readers are told the zone of the times shown: "CST" means three different zones around the world.
+TIME_ZONE_LABEL = os.environ.get("TIME_ZONE_LABEL", {"Asia/Shanghai": "Beijing time"}.get(TIME_ZONE, ""))
+# Where readers send a source or a correction (the open questions on ranking pages link here).
+NEWSROOM_EMAIL = os.environ.get("NEWSROOM_EMAIL", "newsroom@example.org")
 # The site and its admin are in English only. Without the translation machinery every gettext
 # (month names, "1st", the admin's labels) is a plain return instead of a catalogue lookup: a
 # third of a city page's time went on humanize's ordinal alone. British formats still apply.
@@ -443,7 +448,12 @@ if SENTRY_DSN:
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 
 # Result groups shown above the stories on the search page (articles/search.py), in this order.
-SEARCH_GROUPS = ["awards.search.find_cities", "awards.search.find_categories", "awards.search.find_rankings"]
+SEARCH_GROUPS = [
+    "awards.search.find_cities",
+    "awards.search.find_programmes",
+    "awards.search.find_categories",
+    "awards.search.find_rankings",
+]
 
 # The public read API (Django REST framework; citynews/urls.py wires articles/api.py and awards/api.py).
 # Nobody signs in to it: every client, an editor included, sees exactly what an anonymous reader sees.

@@ -6,7 +6,8 @@ objects (in-process, ``time.process_time``, 2026-11-29). Escaping is markupsafe'
 
 What every template can use besides the context: ``static()``, ``url()``, the request's CSP
 nonce as ``csp_nonce()``, and Django's own filters under their usual names (``date``,
-``ordinal``, ``intcomma``, ``pluralize``, ``truncatechars``), plus ``regroup`` and ``json_ld``.
+``ordinal``, ``intcomma``, ``pluralize``, ``truncatechars``), plus ``regroup``, ``json_ld`` and
+``newsroom_time`` (a time with a zone anyone can read: "13:11 (Beijing time, UTC+8)").
 """
 
 import functools
@@ -23,6 +24,8 @@ from django.urls import reverse
 from django.utils.timezone import template_localtime
 from jinja2 import Environment, StrictUndefined, pass_context, pass_environment
 from markupsafe import Markup
+
+from articles.dates import newsroom_time
 
 from .text import xml_text
 
@@ -90,5 +93,6 @@ def environment(**options):
         truncatechars=truncatechars,
         regroup=regroup,
         json_ld=json_ld,
+        newsroom_time=newsroom_time,
     )
     return env

@@ -158,6 +158,20 @@ def parse(response):
     return BeautifulSoup(response.content, "html5lib", from_encoding=response.charset)
 
 
+def structured_data(page, kind):
+    """The one JSON-LD item of schema.org type ``kind`` on a parsed page."""
+    items = [json.loads(script.string) for script in page.select('script[type="application/ld+json"]')]
+    found = [item for item in items if item["@type"] == kind]
+    assert len(found) == 1, f"expected one {kind}, found {[item['@type'] for item in items]}"
+    return found[0]
+
+
+def meta_content(page, key):
+    """The content of an Open Graph (property=) or Twitter (name=) meta tag, or None."""
+    tag = page.select_one(f'meta[property="{key}"]') or page.select_one(f'meta[name="{key}"]')
+    return tag["content"] if tag else None
+
+
 @pytest.fixture
 def editor_client(client, db):
     client.force_login(make_editor())

@@ -73,7 +73,7 @@ def two_pages_everywhere():
         make_article(section=section, tags=["ranking"], published_at=timezone.now() - timedelta(hours=n + 1))
 
 
-@pytest.mark.parametrize("url", ["/", "/section/awards/", "/tag/ranking/"])
+@pytest.mark.parametrize("url", ["/latest/", "/section/awards/", "/tag/ranking/"])
 @pytest.mark.parametrize(
     "page, status",
     [

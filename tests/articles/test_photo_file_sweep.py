@@ -41,7 +41,7 @@ def sweep(*args):
 
 def test_the_sweep_lists_then_removes_only_old_files_that_no_photo_uses(settings, django_assert_num_queries):
     photo = make_photo(make_article())
-    used = [photo.image.name, *(rendition["name"] for rendition in photo.renditions)]
+    used = [photo.image.name, *(r["name"] for r in photo.renditions), *(c["name"] for c in photo.social_crops)]
     # The benchmark's shared images: many photos name the same files under photos/bench/.
     bench = ["photos/bench/bench-0.jpg", "photos/bench/bench-0-320w.webp"]
     for article in (make_article(), make_article()):

@@ -1,4 +1,3 @@
-import json
 from datetime import timedelta
 
 import pytest
@@ -6,7 +5,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from awards.models import City
-from tests.conftest import make_article, make_photo, make_section, parse
+from tests.conftest import make_article, make_photo, make_section, meta_content, parse, structured_data
 
 pytestmark = pytest.mark.django_db
 
@@ -19,13 +18,8 @@ def _site_url(settings):
 
 
 def json_ld(page):
-    (script,) = page.select('script[type="application/ld+json"]')
-    return json.loads(script.string)
-
-
-def meta(page, key):
-    tag = page.select_one(f'meta[property="{key}"]') or page.select_one(f'meta[name="{key}"]')
-    return tag["content"] if tag else None
+    """The page's NewsArticle (its BreadcrumbList is tested in tests/site/test_structured_data.py)."""
+    return structured_data(page, "NewsArticle")
 
 
 def test_canonical_open_graph_and_twitter_tags(client):
@@ -34,18 +28,21 @@ def test_canonical_open_graph_and_twitter_tags(client):
     page = parse(client.get(article.get_absolute_url()))
     canonical = f"{SITE}{article.get_absolute_url()}"
     assert page.select_one('link[rel="canonical"]')["href"] == canonical
-    assert meta(page, "og:type") == "article"
-    assert meta(page, "og:title") == "Shenzhen wins"
-    assert meta(page, "og:description") == "A short summary."
-    assert meta(page, "og:url") == canonical
-    largest = photo.renditions[-1]
-    assert meta(page, "og:image") == f"{SITE}/media/{largest['name']}"
-    assert meta(page, "og:image:alt") == "The Shenzhen skyline at dusk"
-    assert meta(page, "og:image:width") == str(largest["width"])
-    assert meta(page, "twitter:card") == "summary_large_image"
-    assert meta(page, "twitter:image") == meta(page, "og:image")
-    assert meta(page, "twitter:image:alt") == "The Shenzhen skyline at dusk"
-    assert meta(page, "article:tag") == "awards"
+    assert meta_content(page, "og:type") == "article"
+    assert meta_content(page, "og:title") == "Shenzhen wins"
+    assert meta_content(page, "og:description") == "A short summary."
+    assert meta_content(page, "og:url") == canonical
+    # The 16:9 JPEG crop made at upload: social sites do not all read WebP.
+    wide = photo.social_crops[0]
+    assert wide["ratio"] == "16:9"
+    assert meta_content(page, "og:image") == f"{SITE}/media/{wide['name']}"
+    assert meta_content(page, "og:image:type") == "image/jpeg"
+    assert meta_content(page, "og:image:alt") == "The Shenzhen skyline at dusk"
+    assert meta_content(page, "og:image:width") == str(wide["width"])
+    assert meta_content(page, "twitter:card") == "summary_large_image"
+    assert meta_content(page, "twitter:image") == meta_content(page, "og:image")
+    assert meta_content(page, "twitter:image:alt") == "The Shenzhen skyline at dusk"
+    assert meta_content(page, "article:tag") == "awards"
 
 
 def test_json_ld_news_article_field_by_field(client):
@@ -61,10 +58,16 @@ def test_json_ld_news_article_field_by_field(client):
     assert data["@type"] == "NewsArticle"
     assert data["headline"] == "Hangzhou named"
     assert data["url"] == url and data["mainEntityOfPage"] == {"@type": "WebPage", "@id": url}
-    assert data["datePublished"] == article.published_at.isoformat()
-    assert data["dateModified"] == article.content_changed_at.isoformat()
-    assert data["author"] == {"@type": "Person", "name": "Li Wei"}
-    assert data["publisher"] == {"@type": "Organization", "name": "citynews", "url": f"{SITE}/"}
+    assert data["datePublished"] == timezone.localtime(article.published_at).isoformat()
+    # Saving is not updating: the modified time is the publication until an editor marks an update.
+    assert data["dateModified"] == data["datePublished"]
+    assert data["author"] == [{"@type": "Person", "name": "Li Wei"}]
+    assert data["publisher"] == {
+        "@type": "Organization",
+        "name": "citynews",
+        "url": f"{SITE}/",
+        "logo": {"@type": "ImageObject", "url": f"{SITE}/static/img/logo.png", "width": 512, "height": 512},
+    }
     assert data["articleSection"] == "Awards"
     assert data["keywords"] == ["lighthouse"]
     assert data["timeRequired"] == "PT1M"
@@ -72,15 +75,16 @@ def test_json_ld_news_article_field_by_field(client):
         {"@type": "City", "name": "Hangzhou", "url": f"{SITE}/cities/hangzhou/"},
         {"@type": "City", "name": "Xihu District", "url": f"{SITE}/cities/xihu/"},
     ]
-    largest = photo.renditions[-1]
+    # The three JPEG crops; the caption is the photo's caption ("Caption"), never its alt text.
     assert data["image"] == [
         {
             "@type": "ImageObject",
-            "url": f"{SITE}/media/{largest['name']}",
-            "caption": "Hangzhou's West Lake",
-            "width": largest["width"],
-            "height": largest["height"],
+            "url": f"{SITE}/media/{crop['name']}",
+            "width": crop["width"],
+            "height": crop["height"],
+            "caption": "Caption",
         }
+        for crop in photo.social_crops
     ]
 
 
@@ -90,27 +94,27 @@ def test_json_ld_cannot_be_broken_out_of(client):
     assert b"</script><script>alert" not in response.content
     page = parse(response)
     assert json_ld(page)["headline"] == article.title
-    # Only the JSON-LD script: the title produced no element of its own.
-    assert len(page.select("script")) == 1
+    # Only the JSON-LD scripts (the story, its breadcrumbs): the title produced no element of its own.
+    assert [script["type"] for script in page.select("script")] == ["application/ld+json"] * 2
 
 
 def test_without_photo_or_byline(client):
     article = make_article(byline="", title="Plain")
     page = parse(client.get(article.get_absolute_url()))
-    assert meta(page, "twitter:card") == "summary"
-    assert meta(page, "og:image") is None
+    # The site's own card stands in for a photo on social sites; search engines get no image at all.
+    assert meta_content(page, "og:image") == f"{SITE}/static/img/social-card.png"
     data = json_ld(page)
     assert "image" not in data and "about" not in data
-    assert data["author"] == {"@type": "Organization", "name": "citynews", "url": f"{SITE}/"}
+    assert data["author"] == [{**data["publisher"]}] and data["publisher"]["@type"] == "Organization"
 
 
 def test_preview_of_a_draft_has_noindex_and_no_rich_preview(editor_client):
     draft = make_article(status=Article.Status.DRAFT, published_at=None, title="Embargoed")
     page = parse(editor_client.get(draft.get_absolute_url()))
-    assert meta(page, "robots") == "noindex, nofollow"
+    assert meta_content(page, "robots") == "noindex, nofollow"
     assert page.select('script[type="application/ld+json"]') == []
     assert page.select('link[rel="canonical"]') == []
-    assert meta(page, "og:title") is None
+    assert meta_content(page, "og:title") is None
 
 
 def test_related_stories_share_a_tag_newest_first_capped(client):

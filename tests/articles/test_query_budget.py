@@ -1,9 +1,13 @@
 """Reader pages cost a fixed number of SQL queries, however many articles, tags and photos there are."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from articles.models import Author
 from tests.conftest import make_article, make_photo, make_section, make_upload, parse
 
 pytestmark = pytest.mark.django_db
@@ -34,13 +38,13 @@ def queries_for(client, url):
     return len(captured)
 
 
-def test_home_page_query_count_does_not_grow(client, django_assert_num_queries, django_assert_max_num_queries):
+def test_latest_page_query_count_does_not_grow(client, django_assert_num_queries, django_assert_max_num_queries):
     fill(1)
     with django_assert_max_num_queries(MAX_QUERIES):
-        few = queries_for(client, "/")
+        few = queries_for(client, "/latest/")
     fill(29, tags_each=30)
     with django_assert_num_queries(few):
-        response = client.get("/")
+        response = client.get("/latest/")
     assert response.status_code == 200
     assert len(response.context_data["object_list"]) == 12  # a full page, each card with its photo
     assert all(article.lead_photo for article in response.context_data["object_list"])
@@ -63,15 +67,18 @@ def test_article_page_query_count_does_not_grow(client, django_assert_num_querie
     assert len(response.context_data["article"].tags.all()) == 30
 
 
-@pytest.mark.parametrize("page", ["section", "tag"])
+@pytest.mark.parametrize("page", ["section", "tag", "author"])
 def test_listing_pages_query_count_does_not_grow(client, django_assert_num_queries, page):
+    author = Author.objects.create(name="Li Wei", slug="li-wei")
     first = fill(1)[0]
+    first.author = author
+    first.save()
     tag = first.tags.get()
-    url = first.section.get_absolute_url() if page == "section" else f"/tag/{tag.slug}/"
+    url = {"section": first.section.get_absolute_url(), "tag": f"/tag/{tag.slug}/", "author": "/authors/li-wei/"}[page]
     with django_assert_num_queries(MAX_QUERIES, exact=False):
         few = queries_for(client, url)
     for n in range(29):
-        article = make_article(section=first.section, tags=[tag.name, f"extra-{n}"])
+        article = make_article(section=first.section, tags=[tag.name, f"extra-{n}"], author=author)
         add_photo(article, is_lead=True)
     with django_assert_num_queries(few):
         response = client.get(url)
@@ -90,3 +97,19 @@ def test_the_facts_box_asks_for_awards_and_ranks_only_when_the_story_reports_som
     assert queries_for(client, plain.get_absolute_url()) == with_facts - 2
     facts = parse(client.get(reporting.get_absolute_url())).select(".facts li")
     assert len(facts) == 2
+
+
+def test_story_page_with_previous_and_next_in_its_section_stays_within_budget(client, django_assert_max_num_queries):
+    section = make_section()
+    older, story, newer = (
+        make_article(section=section, published_at=timezone.now() - timedelta(hours=hours)) for hours in (3, 2, 1)
+    )
+    for n in range(20):
+        make_article(section=section, published_at=timezone.now() - timedelta(days=2 + n))
+    queries_for(client, "/latest/")  # the sections menu goes into the shared cache
+    with django_assert_max_num_queries(MAX_QUERIES):
+        response = client.get(story.get_absolute_url())
+    assert response.context_data["older_in_section"] == older and response.context_data["newer_in_section"] == newer
+    page = parse(response)
+    assert page.select_one(".story-nav a[rel=prev]")["href"] == older.get_absolute_url()
+    assert page.select_one(".story-nav a[rel=next]")["href"] == newer.get_absolute_url()

@@ -21,7 +21,7 @@ def frame_links(page):
 def expected_links():
     return {
         "logo": reverse("articles:home"),
-        "nav": [reverse(name) for name in ("articles:home", "awards:cities", "awards:programmes", "awards:rankings")],
+        "nav": [reverse(name) for name in ("articles:latest", "awards:cities", "awards:programmes", "awards:rankings")],
         "search": reverse("articles:search"),
         "footer": [reverse(name) for name in ("articles:section_list", "articles:archive", "articles:rss")],
         "feeds": [reverse("articles:rss"), reverse("articles:atom")],
@@ -31,7 +31,7 @@ def expected_links():
 def test_every_page_links_to_the_fixed_pages(client):
     links = frame_links(parse(client.get("/")))
     assert links == expected_links()
-    assert links["nav"] == ["/", "/cities/", "/awards/", "/rankings/"]
+    assert links["nav"] == ["/latest/", "/cities/", "/awards/", "/rankings/"]
     assert links["footer"] == ["/sections/", "/archive/", "/feeds/rss/"]
 
 
@@ -46,7 +46,7 @@ def test_links_follow_the_script_prefix_the_site_is_served_under(client):
         set_script_prefix("/")
     links = frame_links(prefixed)
     assert links == expected
-    assert links["nav"] == ["/news/", "/news/cities/", "/news/awards/", "/news/rankings/"]
+    assert links["nav"] == ["/news/latest/", "/news/cities/", "/news/awards/", "/news/rankings/"]
     assert [a["href"] for a in prefixed.select("nav.section-nav a")] == ["/news/section/awards/"]
     # The same process serving without the prefix gets its own links, not the remembered ones.
     assert frame_links(parse(client.get("/"))) == expected_links()

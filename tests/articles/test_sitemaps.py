@@ -46,7 +46,8 @@ def test_article_sitemap_has_live_stories_with_lastmod(client):
     entries = url_entries(xml(client, "/sitemap-articles.xml"))
     assert list(entries) == [f"http://testserver{live.get_absolute_url()}"]
     lastmod = entries[f"http://testserver{live.get_absolute_url()}"].findtext("s:lastmod", namespaces=NS)
-    assert lastmod == timezone.localtime(live.content_changed_at).date().isoformat()
+    # The time the page and its JSON-LD give: the publication, or the last update an editor marked.
+    assert lastmod == timezone.localtime(live.updated_for_readers).date().isoformat()
     assert f"http://testserver{draft.get_absolute_url()}" not in entries
     assert f"http://testserver{scheduled.get_absolute_url()}" not in entries
 
@@ -114,7 +115,7 @@ def test_section_sitemap_lastmod_ignores_drafts(client):
     make_article(section=section, status=Article.Status.DRAFT, published_at=None)
     entries = url_entries(xml(client, "/sitemap-sections.xml"))
     entry = entries["http://testserver/section/awards/"]
-    assert entry.findtext("s:lastmod", namespaces=NS) == timezone.localtime(live.content_changed_at).date().isoformat()
+    assert entry.findtext("s:lastmod", namespaces=NS) == timezone.localtime(live.published_at).date().isoformat()
 
 
 def test_news_sitemap_has_the_last_two_days(client):

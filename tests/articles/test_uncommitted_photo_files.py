@@ -31,7 +31,7 @@ def media_files(settings):
 
 
 def file_names(photo):
-    return [photo.image.name, *(rendition["name"] for rendition in photo.renditions)]
+    return [photo.image.name, *(r["name"] for r in photo.renditions), *(c["name"] for c in photo.social_crops)]
 
 
 def png_upload(name="replacement.png"):
@@ -43,7 +43,7 @@ def test_a_photo_saved_in_a_unit_of_work_that_fails_leaves_no_files(settings):
     with pytest.raises(Rollback), removed_on_failure():
         photo = make_photo(article, image=make_upload(size=(1000, 600)))
         written = file_names(photo)
-        assert len(written) == 5, "the image and its 320, 640, 960 and 1000 px renditions"
+        assert len(written) == 8, "the image, its 320, 640, 960 and 1000 px renditions and three JPEG crops"
         assert media_files(settings) == sorted(written)
         raise Rollback
     assert media_files(settings) == []

@@ -164,7 +164,7 @@ def test_good_jpeg_is_stored_without_any_exif(editor_client, settings):
     assert Image.open(io.BytesIO(source)).getexif().get_ifd(GPS_IFD)  # the fixture really carries GPS
     photo = saved_photo(editor_client, SimpleUploadedFile("holiday.jpg", source, content_type="image/jpeg"))
 
-    names = [photo.image.name, *(r["name"] for r in photo.renditions)]
+    names = [photo.image.name, *(r["name"] for r in photo.renditions), *(c["name"] for c in photo.social_crops)]
     assert len(names) >= 2
     assert stored_files(settings) == sorted(names)
     for name in names:

@@ -70,10 +70,12 @@ def test_draft_is_hidden_from_every_home_page(client):
     make_article(title="Draft", status=Article.Status.DRAFT, published_at=timezone.now() - timedelta(minutes=90))
     make_article(title="Scheduled", published_at=timezone.now() + timedelta(hours=1))
 
-    first, second = listed_titles(client.get("/")), listed_titles(client.get("/?page=2"))
+    first, second = listed_titles(client.get("/latest/")), listed_titles(client.get("/latest/?page=2"))
     assert len(first) == PAGE_SIZE and len(second) == 2
     assert first + second == [f"Live {n}" for n in range(PAGE_SIZE + 2)]
-    assert client.get("/?page=3").status_code == 404
+    assert client.get("/latest/?page=3").status_code == 404
+    # The front page shows each live story once, and neither hidden one.
+    assert sorted(listed_titles(client.get("/"))) == sorted(f"Live {n}" for n in range(PAGE_SIZE + 1))
 
 
 def test_scheduled_story_appears_everywhere_once_its_time_passes(client, section, live_neighbour):

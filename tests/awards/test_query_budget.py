@@ -120,3 +120,40 @@ def test_story_facts_box_query_count_does_not_grow(client):
     assert count_queries(client, url) == small
     facts = parse(client.get(url)).select_one("aside.facts")
     assert len(facts.select("li")) == 60 and len(facts.select(".facts__cities a")) == 30
+
+
+def test_city_news_pages_query_count_does_not_grow(client, django_assert_max_num_queries):
+    city = make_city(slug="shenzhen")
+    district = make_city(parent=city)
+
+    def add(n):
+        for i in range(n):
+            story = make_article()
+            make_photo(story, is_lead=True)
+            story.cities.set([city] if i % 2 else [district])
+
+    add(1)
+    client.get("/cities/shenzhen/news/")
+    small = count_queries(client, "/cities/shenzhen/news/")
+    add(49)
+    with django_assert_max_num_queries(CITY_PAGE_BUDGET):
+        response = client.get("/cities/shenzhen/news/?page=2")
+    assert len(response.context_data["object_list"]) == 12
+    assert count_queries(client, "/cities/shenzhen/news/?page=3") == small
+
+
+@pytest.mark.parametrize("path", ["/cities/", "/awards/", "/rankings/"])
+def test_index_pages_query_count_does_not_grow(client, path):
+    def add(start, n):
+        for i in range(start, start + n):
+            city = make_city(parent=None)
+            make_city(parent=city)
+            make_recognition(make_edition(year=1900 + i), city=city)
+            make_entry(make_ranking(slug=f"series-{i}"), city)
+
+    add(0, 1)
+    client.get(path)
+    small = count_queries(client, path)
+    add(1, 49)
+    client.get(path)  # the sections menu, retired by the new content, goes back into the shared cache
+    assert count_queries(client, path) == small <= 4

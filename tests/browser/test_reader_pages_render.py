@@ -45,6 +45,9 @@ def demo_reader_paths():
     rankings = list(Ranking.objects.order_by("slug", "year"))
     return {
         "home": reverse("articles:home"),
+        "latest": reverse("articles:latest"),
+        "author": article.author.get_absolute_url(),
+        "city news": reverse("awards:city_news", args=[city.slug]),
         "article": article.get_absolute_url(),
         "section": article.section.get_absolute_url(),
         "tag": reverse("articles:tag", args=[tag.slug]),
@@ -79,7 +82,7 @@ def heading_problems(levels):
 def test_reader_pages_fit_a_phone_and_keep_their_structure(live_server, page, transactional_db):
     call_command("load_demo", stdout=io.StringIO())
     paths = demo_reader_paths()
-    assert len(paths) >= 19  # the demo holds two years of its ranking
+    assert len(paths) >= 22  # the demo holds two years of its ranking
     page.set_viewport_size(PHONE)
     # securitypolicyviolation events: what the policy refused on the page, logged to the console or not.
     page.add_init_script(

@@ -79,6 +79,7 @@ def snapshot():
     return shared_snapshot(*apps.get_app_config("awards").get_models(), *links)
 
 
+INDEX_PAGES = ["/cities/", "/awards/", "/rankings/"]
 READER_PAGES = [
     "/cities/",
     "/cities/shenzhen/",
@@ -109,13 +110,19 @@ def test_reader_pages_work(client, facts, url):
 @pytest.mark.parametrize("url", READER_PAGES)
 @pytest.mark.parametrize("page", BAD_PAGES)
 def test_page_numbers_on_awards_pages_are_ignored_or_refused(client, facts, url, page):
-    # No awards page is split into pages: ?page= changes nothing, except that a NUL byte is refused.
+    # Index pages are split into pages: a page that cannot exist is a 404. A city's news goes on at its own
+    # address. The other pages are not split: ?page= changes nothing. A NUL byte is refused everywhere.
     response = client.get(f"{url}?page={page}")
     if page == "%00":
         assert status(response) == 400
-        return
-    assert status(response) == 200
-    assert main_text(response) == main_text(client.get(url))
+    elif url in INDEX_PAGES:
+        assert status(response) == (200 if page == "" else 404)
+    elif url == "/cities/shenzhen/":
+        assert status(response) == 301 and response["Location"].startswith("/cities/shenzhen/news/?page=")
+        assert status(client.get(response["Location"])) == (200 if page == "" else 404)
+    else:
+        assert status(response) == 200
+        assert main_text(response) == main_text(client.get(url))
 
 
 SLUG_PATTERNS = [

@@ -36,7 +36,7 @@ def snapshot():
 
 
 def reader_list_urls():
-    return ["/", "/section/awards/", "/tag/scewc/"]
+    return ["/latest/", "/section/awards/", "/tag/scewc/"]
 
 
 @pytest.mark.parametrize("url", reader_list_urls())

@@ -31,9 +31,11 @@ def hours(value):
 def referenced_names():
     """Every file name a photo uses, read in chunks: one query, whatever the size of the table."""
     names = set()
-    for image, renditions in Photo.objects.values_list("image", "renditions").iterator(chunk_size=2000):
+    rows = Photo.objects.values_list("image", "renditions", "social_crops").iterator(chunk_size=2000)
+    for image, renditions, social_crops in rows:
         names.add(image)
         names.update(rendition["name"] for rendition in renditions)
+        names.update(crop["name"] for crop in social_crops)
     return names
 
 

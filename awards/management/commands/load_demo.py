@@ -15,7 +15,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from PIL import Image, ImageDraw
 
-from articles.models import Article, Photo, Section
+from articles import images
+from articles.models import Article, Author, Photo, Section
 from awards.demo import load_awards_demo
 
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -74,6 +75,10 @@ class Command(BaseCommand):
                 "description": "What the prizes and league tables say about cities.",
             },
         )
+        staff, _ = Author.objects.update_or_create(
+            slug="citynews-staff",
+            defaults={"name": "citynews staff", "is_organisation": True, "bio": "The citynews newsroom."},
+        )
         article, created = Article.objects.update_or_create(
             slug="shenzhen-wins-enabling-technologies-award-scewc-2020",
             defaults={
@@ -85,18 +90,21 @@ class Command(BaseCommand):
                 # The sample gives the paper's name but no address for the story: no link is invented.
                 "source_url": "",
                 "byline": "citynews staff",
+                "author": staff,
                 "section": section,
                 "status": Article.Status.PUBLISHED,
                 "published_at": datetime(2020, 11, 20, 13, 11, tzinfo=CHINA),
             },
         )
-        # The story has not been edited since it went out: no "Updated" line for a reload of the demo.
-        Article.objects.filter(pk=article.pk).update(updated_at=article.published_at)
         article.tags.set(["Shenzhen", "SCEWC", "Smart City Expo World Congress", "Futian District"])
         lead = article.photos.filter(is_lead=True).first()
         if lead and not lead.image.storage.exists(lead.image.name):
             lead.delete()  # the media folder was cleared: draw the photo again
             lead = None
+        if lead and not lead.social_crops:
+            # Loaded before photos had JPEG crops for search engines and social cards: write them now.
+            crops = images.make_social_crops(lead.image.storage, lead.image.name)
+            Photo.objects.filter(pk=lead.pk).update(social_crops=crops)
         if lead is None:
             photo = Photo(
                 article=article,

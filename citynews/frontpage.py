@@ -1,0 +1,89 @@
+"""
+The front page: the stories editors picked, the latest, a block per section, and the awards and rankings.
+
+It draws on both apps (stories from ``articles``, the panel from ``awards``), so it lives here rather
+than in either. A fixed number of queries whatever the data: the picks, the newest stories, each
+section's newest in one query, and the awards panel's three.
+"""
+
+from dataclasses import dataclass, field
+
+from django.views.generic import TemplateView
+
+from articles.context_processors import navigation_sections
+from articles.models import Article
+from articles.previews import PageMeta, organisation_data, website_data
+from awards.selectors import awards_panel
+
+TOP_STORIES = 4
+LATEST_STORIES = 8
+SECTION_BLOCK_STORIES = 4
+
+
+@dataclass
+class SectionBlock:
+    section: object
+    stories: list
+
+
+@dataclass
+class FrontPage:
+    lead: Article | None
+    top: list
+    latest: list
+    section_blocks: list = field(default_factory=list)
+    awards: object = None
+
+    @property
+    def is_empty(self):
+        return self.lead is None
+
+    @property
+    def lead_list(self):
+        return [self.lead] if self.lead else []
+
+
+def front_page():
+    """The front page's blocks; each story appears once, in the first block it belongs to."""
+    listing = Article.objects.published().for_listing()
+    picks = list(listing.on_front_page()[: TOP_STORIES + 1])
+    newest = list(listing[: TOP_STORIES + 1 + LATEST_STORIES])
+    picked = {story.pk for story in picks}
+    # With fewer picks than places (or none), the newest stories fill the lead and top places.
+    chosen = (picks + [story for story in newest if story.pk not in picked])[: TOP_STORIES + 1]
+    shown = {story.pk for story in chosen}
+    latest = [story for story in newest if story.pk not in shown][:LATEST_STORIES]
+    shown.update(story.pk for story in latest)
+
+    sections = navigation_sections()
+    by_section = {section.pk: [] for section in sections}
+    # Enough per section that a block is full even when every story shown above is from that section.
+    per_section = TOP_STORIES + 1 + LATEST_STORIES + SECTION_BLOCK_STORIES
+    for story in listing.newest_per_section(sections, per_section):
+        stories = by_section[story.section_id]
+        if story.pk not in shown and len(stories) < SECTION_BLOCK_STORIES:
+            stories.append(story)
+    blocks = [SectionBlock(section, by_section[section.pk]) for section in sections if by_section[section.pk]]
+    return FrontPage(
+        lead=chosen[0] if chosen else None,
+        top=chosen[1:],
+        latest=latest,
+        section_blocks=blocks,
+        awards=awards_panel(),
+    )
+
+
+class FrontPageView(TemplateView):
+    template_name = "front_page.html"
+
+    def get_context_data(self, **kwargs):
+        page = front_page()
+        meta = PageMeta.for_page(
+            path=self.request.path,
+            title=None,
+            description="News on smart-city awards and city rankings: who won, who climbed, and why it matters.",
+            breadcrumbs=[],
+            json_ld=[website_data(), organisation_data()],
+            image_article=page.lead,
+        )
+        return super().get_context_data(front=page, page_meta=meta, **kwargs)
