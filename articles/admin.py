@@ -227,10 +227,10 @@ class ArticleAdminForm(forms.ModelForm):
 class ArticleAdmin(CheckedAutocompleteMixin, CheckedSelectionMixin, SimpleHistoryAdmin):
     form = ArticleAdminForm
     object_history_template = "admin/articles/article/object_history.html"
-    list_display = ["headline", "status_badge", "section", "publication_time", "author"]
+    list_display = ["headline", "status_badge", "section", "publication_time", "credited_author"]
     list_display_links = ["headline"]
     list_filter = ["status", "section", "published_at", "tags"]
-    list_select_related = ["section"]
+    list_select_related = ["section", "author"]
     search_fields = ["title", "standfirst", "source_name", "byline"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
@@ -284,9 +284,16 @@ class ArticleAdmin(CheckedAutocompleteMixin, CheckedSelectionMixin, SimpleHistor
         return format_html('<time datetime="{}">{}</time>', local.isoformat(), local.strftime("%d %b %Y, %H:%M"))
 
     @admin.display(description="Author", ordering="byline")
-    def author(self, article):
-        """The byline readers see; for a story without one, the account that created it."""
-        return article.byline or getattr(article, "created_by", None) or "—"
+    def credited_author(self, article):
+        """The byline readers see; else the linked author; else the account that created the story.
+
+        Not named ``author``: the list would then show the model's author field instead of this.
+        """
+        if article.byline:
+            return article.byline
+        if article.author_id:
+            return article.author.name
+        return getattr(article, "created_by", None) or "—"
 
     def get_fieldsets(self, request, obj=None):
         # The change page in read-only mode has no save to protect, and would show the hidden version as an

@@ -58,17 +58,20 @@ class Section(models.Model):
 class Author(models.Model):
     """Who wrote a story: a person, or an organisation when the byline is a desk or an agency."""
 
-    name = models.CharField(max_length=120, unique=True)
+    name = models.CharField(max_length=120, unique=True, validators=[validate_single_line])
     slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
     is_organisation = models.BooleanField(
         "organisation", default=False, help_text="A desk, agency or company rather than a person."
     )
-    bio = models.TextField(max_length=1000, blank=True)
+    bio = models.TextField(max_length=1000, blank=True, validators=[validate_multi_line])
     website = models.URLField(max_length=500, blank=True, help_text="Their own page elsewhere, if any.")
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.CheckConstraint(condition=~Q(slug=""), name="author_slug_not_empty")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(slug=""), name="author_slug_not_empty"),
+            *plain_text_constraints("author", single_line=["name"], multi_line=["bio"]),
+        ]
 
     def __str__(self):
         return self.name
@@ -341,6 +344,7 @@ class Article(models.Model):
         max_length=1000,
         blank=True,
         help_text="Shown to readers under the headline, e.g. what was corrected.",
+        validators=[validate_multi_line],
     )
     reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
     # Kept up to date by a PostgreSQL trigger (migration 0002) so bulk updates and imports are indexed too.
@@ -368,7 +372,7 @@ class Article(models.Model):
             ),
             models.CheckConstraint(condition=Q(status__in=["draft", "published"]), name="article_status_valid"),
             *plain_text_constraints(
-                "article", single_line=["title", "source_name", "byline"], multi_line=["standfirst"]
+                "article", single_line=["title", "source_name", "byline"], multi_line=["standfirst", "update_note"]
             ),
             models.CheckConstraint(
                 condition=Q(substantive_update_at__isnull=True) | Q(substantive_update_at__gte=F("published_at")),

@@ -79,6 +79,11 @@ class FailSoftCache(BaseCache):
         logger.warning("Cache available again after %.1f s", outage)
         cache_available_again.send(sender=type(self), cache=self)
 
+    @property
+    def available(self):
+        """False from a failure until the cache answers again (the failure itself is logged once)."""
+        return self.failing_since is None
+
     def check(self):
         """A real round trip, skipping the retry interval: None if it worked, otherwise what failed."""
         try:

@@ -73,7 +73,8 @@ def test_hostile_text_stays_inert_in_csv_and_json(client):
 
 def test_the_data_package_validates_and_parses_back(client, facts, tmp_path):  # noqa: F811
     make_ranking(publisher="")  # a ranking with no entries and no named publisher
-    make_article(title='Story, with "quotes"\nand a new line')
+    # A title holds no line break (citynews.text): commas and quotes are what the CSV must quote.
+    make_article(title='Story, with "quotes", and commas')
     descriptor = client.get("/datasets/citynews-facts/datapackage.json").json()
     assert descriptor["licenses"][0]["path"] == "https://creativecommons.org/licenses/by/4.0/"
     names = [resource["name"] for resource in descriptor["resources"]]
@@ -89,7 +90,7 @@ def test_the_data_package_validates_and_parses_back(client, facts, tmp_path):  #
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
 
     stories = list(csv.DictReader((tmp_path / "stories.csv").open(encoding="utf-8")))
-    assert sorted(story["title"] for story in stories) == ["Live story", 'Story, with "quotes"\nand a new line']
+    assert sorted(story["title"] for story in stories) == ["Live story", 'Story, with "quotes", and commas']
     cities = {row["slug"]: row for row in csv.DictReader((tmp_path / "cities.csv").open(encoding="utf-8"))}
     assert cities["futian"]["parent_id"] == str(facts["city"].pk)
     assert client.get("/datasets/citynews-facts/nothing.csv").status_code == 404

@@ -89,11 +89,20 @@ def test_the_limit_fails_open_when_its_cache_is_down(settings, caplog):
     # A Redis address where nothing listens: every count fails at once.
     settings.CACHES = {
         **settings.CACHES,
-        "limits": {"BACKEND": "citynews.cache.RedisCache", "LOCATION": f"redis://127.0.0.1:{free_port()}/0"},
+        "limits": {
+            "BACKEND": "citynews.cache.FailSoftCache",
+            "OPTIONS": {
+                "CACHE": {
+                    "BACKEND": "django_redis.cache.RedisCache",
+                    "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+                    "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.1, "SOCKET_TIMEOUT": 0.1},
+                }
+            },
+        },
     }
     settings.API_RATE_LIMIT_CACHE = "limits"
     settings.API_RATE_LIMIT = 1
     answers = [Client().get("/api/v1/cities/") for _ in range(3)]
     assert [a.status_code for a in answers] == [200, 200, 200]
     assert "RateLimit-Remaining" not in answers[0]
-    assert "API rate limit not applied" in caplog.text
+    assert "Cache unavailable" in caplog.text

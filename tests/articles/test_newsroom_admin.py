@@ -36,7 +36,7 @@ def test_the_article_list_shows_status_as_a_badge_and_who_wrote_it(editor_client
         row.select_one("th.field-headline").get_text(strip=True): (
             row.select_one(".status-badge")["class"][1],
             row.select_one(".status-badge").get_text(),
-            row.select_one("td.field-author").get_text(strip=True),
+            row.select_one("td.field-credited_author").get_text(strip=True),
         )
         for row in page.select("#result_list tbody tr")
     }
