@@ -40,7 +40,8 @@ def fetch(url):
 
 
 def photo_names(photo):
-    return sorted([photo.image.name, *(rendition["name"] for rendition in photo.renditions)])
+    names = [photo.image.name, *(rendition["name"] for rendition in photo.renditions)]
+    return sorted([*names, *(crop["name"] for crop in photo.social_crops)])
 
 
 def test_a_photo_and_its_renditions_are_written_to_the_bucket_with_image_types_and_immutable_caching(
@@ -54,7 +55,8 @@ def test_a_photo_and_its_renditions_are_written_to_the_bucket_with_image_types_a
     assert [r["width"] for r in photo.renditions] == [320, 640, 700]
     for name in photo_names(photo):
         head = media_bucket.client.head_object(Bucket=media_bucket.name, Key=name)
-        assert head["ContentType"] == ("image/png" if name.endswith(".png") else "image/webp")
+        content_type = {"png": "image/png", "webp": "image/webp", "jpg": "image/jpeg"}[name.rsplit(".", 1)[1]]
+        assert head["ContentType"] == content_type
         assert head["CacheControl"] == IMMUTABLE
     assert (
         photo.file_size
@@ -79,13 +81,16 @@ def test_every_address_of_a_photo_names_the_bucket_and_answers_with_the_image(me
         addresses += [candidate.split()[0] for candidate in img["srcset"].split(", ")]
     addresses.append(page.select_one('meta[property="og:image"]')["content"])
     json_ld = json.loads(page.select_one('script[type="application/ld+json"]').string)
-    addresses.append(json_ld["image"][0]["url"])
+    addresses += [image["url"] for image in json_ld["image"]]
     feed = feedparser.parse(client.get(reverse("articles:rss")).content)
     addresses += [enclosure.href for entry in feed.entries for enclosure in entry.enclosures]
     change_page = parse(admin_client.get(reverse("admin:articles_article_change", args=[article.pk])))
     addresses += [img["src"] for img in change_page.select("td.field-preview img, div.field-preview img")]
 
-    expected = {base + name for photo in (lead, gallery) for name in photo_names(photo)}
+    # Every file of both photos, but the JPEG crops for search engines and social cards: the lead's alone.
+    crops = {crop["name"] for photo in (lead, gallery) for crop in photo.social_crops}
+    shown = [name for photo in (lead, gallery) for name in photo_names(photo) if name not in crops]
+    expected = {base + name for name in [*shown, *(crop["name"] for crop in lead.social_crops)]}
     assert set(addresses) == expected
     for address in expected:
         status, content_type, body = fetch(address)
