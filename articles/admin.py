@@ -386,7 +386,11 @@ class ArticleAdmin(CheckedAutocompleteMixin, CheckedSelectionMixin, SimpleHistor
         for inline_admin_formset in inline_admin_formsets:
             for form in inline_admin_formset.formset.forms if inline_admin_formset.formset.is_bound else []:
                 if isinstance(form, PhotoForm) and (upload := form.chosen_upload()) is not None:
-                    form.fields["image"].widget.staged = staged_uploads.stage(upload, request.session.session_key)
+                    try:
+                        form.fields["image"].widget.staged = staged_uploads.stage(upload, request.session.session_key)
+                    except OSError:
+                        # A full disk cannot keep the photo either: the form asks for the file again.
+                        continue
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)

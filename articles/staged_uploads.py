@@ -52,7 +52,7 @@ def stage(upload, session_key):
     if (staged := getattr(upload, "staged", None)) is not None:
         return staged
     upload.seek(0)
-    name = staging_storage().save(uuid.uuid4().hex, upload)
+    name = images.write_file(staging_storage(), uuid.uuid4().hex, upload, [])  # a failed write leaves nothing
     file_name = (upload.name or "photo")[:FILE_NAME_LENGTH]
     token = signing.dumps({"name": name, "session": session_digest(session_key), "file": file_name}, salt=SALT)
     upload.staged = StagedUpload(token, name, file_name, images.thumbnail_data_uri(upload))
