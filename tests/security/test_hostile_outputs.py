@@ -25,6 +25,7 @@ from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 from taggit.models import Tag
 
+from articles.models import Author
 from citynews.crawlers import SITEMAPS
 from citynews.text import PlainTextConstraint
 from tests.awards.factories import (
@@ -90,7 +91,9 @@ def site_patterns(patterns=None, prefix="", namespace=""):
                 found += site_patterns(pattern.url_patterns, prefix, pattern.namespace or namespace)
         elif isinstance(pattern, URLPattern) and pattern.name and pattern.name != "media":
             name = f"{namespace}:{pattern.name}" if namespace else pattern.name
-            found.append((name, sorted(getattr(pattern.pattern, "converters", {}))))
+            # path() routes name their arguments as converters; regular expressions (the API's router) as groups.
+            arguments = getattr(pattern.pattern, "converters", None) or pattern.pattern.regex.groupindex
+            found.append((name, sorted(arguments)))
     return found
 
 
@@ -100,16 +103,27 @@ def output_addresses():
     for name, arguments in site_patterns():
         if arguments == ["section"]:
             addresses += [(name, {"section": section}) for section in SITEMAPS]
+        elif "fmt" in arguments:
+            addresses += [(name, {"fmt": fmt, "arguments": arguments}) for fmt in ("csv", "json")]
         else:
             addresses.append((name, arguments))
     return addresses
 
 
 OUTPUTS = output_addresses()
-OUTPUT_IDS = [f"{name}{'-' + args['section'] if isinstance(args, dict) else ''}" for name, args in OUTPUTS]
+OUTPUT_IDS = [
+    f"{name}{'-' + (args.get('section') or args['fmt']) if isinstance(args, dict) else ''}" for name, args in OUTPUTS
+]
 # What an anonymous reader gets where not 200: a draft preview is for staff only, and the metrics
 # exist only for a scraper holding METRICS_TOKEN (unset here).
-NOT_FOR_READERS = {"articles:preview": 404, "metrics": 404}
+NOT_FOR_READERS = {
+    "articles:preview": 404,
+    "metrics": 404,
+    # The admin's own autocomplete (labelled for namesakes) sends readers to the login page.
+    "labelled_autocomplete": 302,
+    # A chart image not drawn yet (it is drawn after an editor's save commits) leads to its SVG.
+    "awards:rank_chart_png": 302,
+}
 
 
 @pytest.fixture
@@ -129,7 +143,8 @@ def world():
     ranking = make_ranking(slug="hostile", year=when.year, method_note="Surveyed.")
     entry = make_entry(ranking, city, position=2)
     make_entry(make_ranking(slug="hostile", year=when.year - 1), city, position=5)
-    article = make_article(slug="hostile", section=section, published_at=when, byline="A reporter")
+    author = Author.objects.create(name="A reporter", slug="hostile", bio="Covers cities.")
+    article = make_article(slug="hostile", section=section, published_at=when, byline="A reporter", author=author)
     article.tags.add(tag)
     article.cities.add(city)
     article.recognitions.add(recognition)
@@ -146,7 +161,20 @@ def world():
     )
     from_body.tags.add(tag)
     from_body.cities.add(city)
-    return SimpleNamespace(when=timezone.localtime(when), article=article, ranking=ranking)
+    return SimpleNamespace(
+        when=timezone.localtime(when),
+        article=article,
+        ranking=ranking,
+        # The API's rows by id, for its detail addresses.
+        ids={
+            "api:story-detail": article.pk,
+            "api:edition-detail": edition.pk,
+            "api:category-detail": recognition.category_id,
+            "api:recognition-detail": recognition.pk,
+            "api:ranking-detail": ranking.pk,
+            "api:ranking-entry-detail": entry.pk,
+        },
+    )
 
 
 def address(world, name, arguments):
@@ -157,8 +185,13 @@ def address(world, name, arguments):
         "key": world.when.year,
         "month": f"{world.when.month:02d}",
         "day": f"{world.when.day:02d}",
-        "pk": world.article.pk,
+        "pk": world.ids.get(name, world.article.pk),
+        "city": "hostile",
+        "ranking": "hostile",
+        "table": "stories",
     }
+    if isinstance(arguments, dict) and "fmt" in arguments:
+        arguments = {"fmt": arguments["fmt"]} | {key: values[key] for key in arguments["arguments"] if key != "fmt"}
     kwargs = arguments if isinstance(arguments, dict) else {argument: values[argument] for argument in arguments}
     return reverse(name, kwargs=kwargs)
 
