@@ -192,5 +192,6 @@ def test_two_servers_with_their_own_folders_and_one_bucket_serve_every_photo_fro
             assert {image_status(address) for address in addresses} == {200}
 
     assert served[server_a] == served[server_b]
-    assert len(served[server_a]) == 1 + len(photo.renditions)  # the original (src) and every rendition
+    # The original (src), every rendition, and the 16:9 JPEG crop as og:image.
+    assert len(served[server_a]) == 1 + len(photo.renditions) + 1
     assert not any((folder / "media").exists() for folder in folders), "no server kept a photo of its own"
