@@ -212,16 +212,23 @@ def contributor_client(client, db):
     return client
 
 
-def wait_for_port(port, process, log_path, seconds=20):
-    deadline = time.monotonic() + seconds
+def accepts_connections(port):
+    with socket.create_connection(("127.0.0.1", port), timeout=1):
+        return True
+
+
+def wait_until_up(process, ready, name, log_path, timeout=20):
+    """Poll `ready()` until it is true; fail with the server's log if the server exits or time runs out."""
+    deadline = time.monotonic() + timeout
     while True:
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
+            if ready():
+                return
         except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the server on port {port} did not start:\n{log_path.read_text()}")
-            time.sleep(0.1)
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            pytest.fail(f"{name} did not start:\n{log_path.read_text()}")
+        time.sleep(0.1)
 
 
 # Credentials the S3 server accepts; boto3 reads them from the environment, as in production.
@@ -240,7 +247,7 @@ def s3_endpoint(tmp_path_factory):
             stderr=subprocess.STDOUT,
         )
     try:
-        wait_for_port(port, process, log_path)
+        wait_until_up(process, lambda: accepts_connections(port), f"the S3 server on port {port}", log_path)
         yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()

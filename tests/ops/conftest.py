@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.conftest import BASE_DIR, free_port, stop
+from tests.conftest import BASE_DIR, accepts_connections, free_port, stop, wait_until_up
 
 redis_server_available = pytest.mark.skipif(
     shutil.which("redis-server") is None, reason="needs Debian's redis-server (CI has it: .ci/run starts Redis)"
@@ -102,20 +102,6 @@ def gunicorn_server(tmp_path, **environment):
         yield base_url
     finally:
         stop(process)
-
-
-def wait_until_up(process, ready, name, log_path, timeout=20):
-    """Poll `ready()` until it is true; fail with the server's log if the server exits or time runs out."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            if ready():
-                return
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            pytest.fail(f"{name} did not start:\n{log_path.read_text()}")
-        time.sleep(0.1)
 
 
 class RedisServer:
@@ -256,11 +242,6 @@ def self_signed_certificate(directory, host=HOST):
         timeout=60,
     )
     return cert, key
-
-
-def accepts_connections(port):
-    with socket.create_connection(("127.0.0.1", port), timeout=1):
-        return True
 
 
 @contextmanager
