@@ -1,21 +1,27 @@
 """Reader pages for articles. Every queryset starts from ``Article.objects.published()``."""
 
+from dataclasses import dataclass
 from datetime import date
 from urllib.parse import quote, urlencode
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Q, prefetch_related_objects
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.template import engines
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DateDetailView, DetailView, ListView, MonthArchiveView, YearArchiveView
+from markupsafe import Markup
 from taggit.models import Tag
 
+from citynews import fragments
+
 from . import previews, search
-from .models import Article, Author, Section
+from .models import Article, ArticleQuerySet, Author, Section
 from .pagination import LookaheadPaginator
 from .previews import PageMeta, collection_page_data, trail
 
@@ -105,9 +111,10 @@ class ArticleDetailView(PreviewHeadersMixin, DateDetailView):
     template_name = "articles/article_detail.html"
 
     def get_queryset(self):
+        # Without its links: the story's main part, cached under its version, usually needs none (story_parts).
         if can_preview(self.request.user):
-            return Article.objects.for_detail()
-        return Article.objects.published().for_detail()
+            return Article.objects.for_story_page()
+        return Article.objects.published().for_story_page()
 
     def get_allow_future(self):
         # The queryset alone decides: published() keeps readers from stories whose time has not come.
@@ -117,22 +124,53 @@ class ArticleDetailView(PreviewHeadersMixin, DateDetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
+        # First: rendering the story's parts (on a miss) fetches the tags and cities related_to() reads.
+        story = story_parts(article)
         related = Article.objects.published().for_listing().related_to(article)
         place = (article.published_at, article.pk)
         older = newer = None
-        for story in Article.objects.published().beside_in_section(article):
-            if (story.published_at, story.pk) < place:
-                older = story
+        for neighbour in Article.objects.published().beside_in_section(article):
+            if (neighbour.published_at, neighbour.pk) < place:
+                older = neighbour
             else:
-                newer = story
+                newer = neighbour
         return super().get_context_data(
+            story=story,
             related_articles=related,
             older_in_section=older,
             newer_in_section=newer,
-            page_meta=article_page_meta(article),
+            page_meta=story.page_meta,
             share_links=share_links(article),
             **kwargs,
         )
+
+
+@dataclass
+class StoryParts:
+    """What a story page shows of the story and its links, rendered once per version (citynews.fragments)."""
+
+    main: Markup
+    topics: Markup
+    page_meta: PageMeta
+
+
+def story_parts(article):
+    """The story's main part, its topics and its page's meta, cached under the story's version while it is live.
+
+    ``article`` comes from ``for_story_page()``: its photos, tags and cities are fetched only to render.
+    """
+    fragment_key = article.is_live and fragments.key("story", article.pk, getattr(article, "story_version", None))
+    return fragments.cached(fragment_key, lambda: render_story_parts(article))
+
+
+def render_story_parts(article):
+    prefetch_related_objects([article], *ArticleQuerySet.STORY_PAGE_LINKS)
+    parts = engines["jinja2"].env.get_template("articles/story_parts.html").module
+    return StoryParts(
+        main=Markup(str(parts.story_main(article))),
+        topics=Markup(str(parts.story_topics(article))),
+        page_meta=article_page_meta(article),
+    )
 
 
 def article_page_meta(article):
@@ -180,11 +218,13 @@ class ArticlePreviewView(PermissionRequiredMixin, PreviewHeadersMixin, DetailVie
 
     def get_context_data(self, **kwargs):
         # A draft with no time is on no timeline yet and in no section's order: no related, previous or next.
+        story = render_story_parts(self.object)
         return super().get_context_data(
+            story=story,
             related_articles=[],
             older_in_section=None,
             newer_in_section=None,
-            page_meta=article_page_meta(self.object),
+            page_meta=story.page_meta,
             share_links=[],
             **kwargs,
         )
@@ -264,9 +304,8 @@ class SectionListView(ListPageMetaMixin, MissingPageMixin, ListView):
     paginator_class = Paginator
 
     def get_queryset(self):
-        return Section.objects.annotate(
-            live_count=Count("articles", filter=Q(articles__in=Article.objects.published()))
-        ).order_by("position", "name")
+        live = Q(articles__status=Article.Status.PUBLISHED, articles__published_at__lte=timezone.now())
+        return Section.objects.annotate(live_count=Count("articles", filter=live)).order_by("position", "name")
 
     def page_title(self):
         return "Sections"

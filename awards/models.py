@@ -7,10 +7,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Prefetch, ProtectedError, Q
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 
 from articles.models import Article
+from citynews import fragments
 from citynews.text import plain_text_constraints, validate_multi_line, validate_single_line
 
 
@@ -37,10 +40,36 @@ def refuse_deleting_linked_cities(cities):
         raise ProtectedError("Cannot delete a city that editions or stories link: unlink them first.", set(links))
 
 
+# The live stories that report a city's recognitions or its districts' (Recognition.objects.for_city), with
+# their versions: the awards on a city page name them ("Reported in"). %s is the time that makes a story live.
+# The recognitions are a UNION of the two ways to belong to the city: an OR of the two made PostgreSQL read
+# every story (135 ms at 100,000 stories against 0.4 ms).
+_FAMILY = 'SELECT id FROM awards_city family WHERE family.id = "awards_city".id OR family.parent_id = "awards_city".id'
+_STORY = f"story.id || '.' || {fragments.row_version_sql('story')}"
+REPORTING_STORIES_SQL = f"""(SELECT string_agg(DISTINCT {_STORY}, ',' ORDER BY {_STORY})
+    FROM articles_article_recognitions link JOIN articles_article story ON story.id = link.article_id
+    WHERE story.status = 'published' AND story.published_at <= %s AND link.recognition_id IN (
+        SELECT id FROM awards_recognition WHERE city_id IN ({_FAMILY})
+        UNION
+        SELECT recognition.id FROM awards_recognition recognition
+        JOIN awards_organisation organisation ON organisation.id = recognition.organisation_id
+        WHERE organisation.city_id IN ({_FAMILY})))"""
+
+
 class CityQuerySet(models.QuerySet):
     def with_relations(self):
         """What a city page shows about the city itself: its parent and its districts."""
         return self.select_related("parent").prefetch_related(Prefetch("districts", queryset=City.objects.all()))
+
+    def with_fragment_versions(self):
+        """Where fragments are cached (citynews.fragments): the versions a city's awards and ranks are shown at, the
+        award tables' (``awards_version``) and the reporting stories' (``reporting_stories``), in the city's query."""
+        if not fragments.enabled(self.db):
+            return self
+        return self.annotate(
+            awards_version=fragments.awards_version(),
+            reporting_stories=RawSQL(REPORTING_STORIES_SQL, (timezone.now(),)),
+        )
 
     def delete(self):
         refuse_deleting_linked_cities(self)

@@ -1,20 +1,24 @@
 """Reader pages for cities, awards and rankings: thin views over awards.selectors."""
 
 import csv
+import hashlib
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template import engines
 from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
+from markupsafe import Markup
 
 from articles.pagination import LookaheadPaginator
 from articles.previews import PageMeta, trail
 from articles.views import PAGE_SIZE, ListPageMetaMixin, MissingPageMixin
+from citynews import fragments
 
 from . import datasets, previews, selectors
 from .models import AwardProgramme, City, Edition, Ranking, Recognition
@@ -55,7 +59,9 @@ class CityDetailView(DetailView):
     template_name = "awards/city_detail.html"
     context_object_name = "city"
     slug_url_kwarg = "slug"
-    queryset = City.objects.with_relations()
+
+    def get_queryset(self):
+        return City.objects.with_relations().with_fragment_versions()
 
     def get(self, request, *args, **kwargs):
         # The city's news goes on at its own address: an old ?page= link leads there rather than to page 1 again.
@@ -68,8 +74,7 @@ class CityDetailView(DetailView):
         city = self.object
         news = LookaheadPaginator(selectors.CityStories(city), selectors.CITY_PAGE_STORIES).page(1)
         return super().get_context_data(
-            recognitions=selectors.city_recognitions(city),
-            rank_histories=selectors.city_rank_histories(city),
+            city_facts=city_facts(self.request, city),
             news=news.object_list,
             more_news=news.has_next(),
             page_meta=PageMeta.for_page(
@@ -82,6 +87,26 @@ class CityDetailView(DetailView):
             ),
             **kwargs,
         )
+
+
+def city_facts(request, city):
+    """A city's awards and ranks, cached under the award tables' version and the stories that report them.
+
+    The awards name the live stories reporting them ("Reported in"): their ids and versions, read with the
+    city (``CityQuerySet.with_fragment_versions``), are part of the key, so a story published, changed or
+    taken down, or a scheduled one going live, gives the fragment a new key on the next request.
+    """
+    fragment_key = None
+    if hasattr(city, "awards_version"):
+        stories = hashlib.sha256((city.reporting_stories or "").encode()).hexdigest()
+        # The embed code names this site's address as the request gave it.
+        fragment_key = fragments.key("city-facts", city.pk, city.awards_version, request.get_host(), stories)
+
+    def render():
+        facts = engines["jinja2"].env.get_template("awards/includes/city_facts.html").module.city_facts
+        return str(facts(request, city, selectors.city_recognitions(city), selectors.city_rank_histories(city)))
+
+    return Markup(fragments.cached(fragment_key, render))
 
 
 class CityNewsView(ListPageMetaMixin, MissingPageMixin, ListView):

@@ -3,17 +3,21 @@ The front page: the stories editors picked, the latest, a block per section, and
 
 It draws on both apps (stories from ``articles``, the panel from ``awards``), so it lives here rather
 than in either. A fixed number of queries whatever the data: the picks, the newest stories, each
-section's newest in one query, and the awards panel's three.
+section's newest in one query, and the awards panel's three (one, its version, when it is cached).
 """
 
 from dataclasses import dataclass, field
 
+from django.template import engines
 from django.views.generic import TemplateView
+from markupsafe import Markup
 
 from articles.context_processors import navigation_sections
 from articles.models import Article
 from articles.previews import PageMeta, organisation_data, website_data
 from awards.selectors import awards_panel
+
+from . import fragments
 
 TOP_STORIES = 4
 LATEST_STORIES = 8
@@ -69,8 +73,19 @@ def front_page():
         top=chosen[1:],
         latest=latest,
         section_blocks=blocks,
-        awards=awards_panel(),
+        awards=awards_panel_markup(),
     )
+
+
+def awards_panel_markup():
+    """The awards panel, rendered once per version of the award and ranking tables."""
+    fragment_key = fragments.enabled() and fragments.key("awards-panel", fragments.current_awards_version())
+
+    def render():
+        template = engines["jinja2"].env.get_template("awards/includes/awards_panel.html")
+        return str(template.module.awards_panel(awards_panel()))
+
+    return Markup(fragments.cached(fragment_key, render))
 
 
 class FrontPageView(TemplateView):

@@ -225,6 +225,9 @@ CACHES = {
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)  # 0 turns the anonymous page cache off
 PAGE_CDN_MAX_AGE = env_int("PAGE_CDN_MAX_AGE", 0)  # s-maxage for a CDN in front; 0 = always revalidate
+# Rendered fragments (citynews.fragments) are keyed by the versions of what they show, so this only
+# bounds the memory they take; 0 turns them off.
+FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 86400)
 # Only these query parameters may vary a cached page: pagination and a ranking's order on readers' pages;
 # the API's filters and cursor.
 PAGE_CACHE_QUERY_PARAMS = {
@@ -276,8 +279,16 @@ if MEDIA_BUCKET:
     )
     # A signed photo URL must outlive every cached page that carries it (here, then in a CDN).
     options = MEDIA_STORAGE["OPTIONS"]
-    if options["querystring_auth"] and options["querystring_expire"] <= PAGE_CACHE_SECONDS + PAGE_CDN_MAX_AGE:
-        raise ImproperlyConfigured("MEDIA_SIGNED_URL_SECONDS must be more than PAGE_CACHE_SECONDS + PAGE_CDN_MAX_AGE")
+    if options["querystring_auth"]:
+        if "FRAGMENT_CACHE_SECONDS" not in os.environ:
+            # A fragment may be cached until its last second and then go into a cached page: half the
+            # URL's life for fragments leaves the other half for the page and the CDN.
+            FRAGMENT_CACHE_SECONDS = min(FRAGMENT_CACHE_SECONDS, options["querystring_expire"] // 2)
+        if options["querystring_expire"] <= FRAGMENT_CACHE_SECONDS + PAGE_CACHE_SECONDS + PAGE_CDN_MAX_AGE:
+            raise ImproperlyConfigured(
+                "MEDIA_SIGNED_URL_SECONDS must be more than "
+                "FRAGMENT_CACHE_SECONDS + PAGE_CACHE_SECONDS + PAGE_CDN_MAX_AGE"
+            )
 # Our own media view serves MEDIA_ROOT's photos with safe headers, for development. In production
 # nginx (deploy/nginx.conf) or the bucket serves them.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", not PRODUCTION and not MEDIA_BUCKET)

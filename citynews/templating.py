@@ -7,7 +7,8 @@ objects (in-process, ``time.process_time``, 2026-11-29). Escaping is markupsafe'
 What every template can use besides the context: ``static()``, ``url()``, the request's CSP
 nonce as ``csp_nonce()``, and Django's own filters under their usual names (``date``,
 ``ordinal``, ``intcomma``, ``pluralize``, ``truncatechars``), plus ``regroup``, ``json_ld`` and
-``newsroom_time`` (a time with a zone anyone can read: "13:11 (Beijing time, UTC+8)").
+``newsroom_time`` (a time with a zone anyone can read: "13:11 (Beijing time, UTC+8)"), and
+``article_cards()``, story cards cached as fragments.
 """
 
 import functools
@@ -27,6 +28,7 @@ from markupsafe import Markup
 
 from articles.dates import newsroom_time
 
+from . import fragments
 from .text import xml_text
 
 # The same escapes as django.utils.html.json_script: no "</script>" or "<!--" can survive.
@@ -71,6 +73,21 @@ def regroup(environment, items, attribute):
     return [(grouper, list(members)) for grouper, members in itertools.groupby(items, key=key)]
 
 
+@pass_environment
+def article_cards(environment, articles, heading_level=2, variant=""):
+    """Story cards (``includes/cards.html``), each cached under its story's card version (citynews.fragments)."""
+    card = environment.get_template("includes/cards.html").module.article_card
+    level = min(max(int(heading_level), 1), 6)
+
+    def key_of(article):
+        return fragments.key("card", article.pk, getattr(article, "card_version", None), level, variant)
+
+    def render(missing):
+        return [card(article, level, variant) for article in missing]
+
+    return Markup("\n").join(fragments.cached_markup_for_each(list(articles), key_of, render))
+
+
 @pass_context
 def csp_nonce(context):
     return str(getattr(context.get("request"), "csp_nonce", ""))
@@ -83,6 +100,7 @@ def environment(**options):
         static=static,
         url=url,
         csp_nonce=csp_nonce,
+        article_cards=article_cards,
         site_name=settings.SITE_NAME,
     )
     env.filters.update(

@@ -1,4 +1,5 @@
-"""Story cards drawn by the ``article_cards`` macro (templates/includes/cards.html): markup, escaping, dates."""
+"""Story cards drawn by ``article_cards()`` (citynews/templating.py, templates/includes/cards.html): markup,
+escaping, dates."""
 
 from datetime import UTC, datetime
 
@@ -18,7 +19,7 @@ HOSTILE = '<script>x()</script><img src=x onerror="y()">&amp; "q" \'s\''
 def render_cards(articles, heading_level=None):
     arguments = "articles" if heading_level is None else f"articles, heading_level={heading_level}"
     call = f"article_cards({arguments})"
-    source = '{% from "includes/cards.html" import article_cards %}{{ ' + call + " }}"
+    source = "{{ " + call + " }}"
     html = engines["jinja2"].from_string(source).render({"articles": articles})
     return BeautifulSoup(html, "html5lib")
 
