@@ -1,0 +1,284 @@
+"""Rendered fragments kept under the versions of what they show (citynews.fragments).
+
+Every change shows on the next request on every page that shows it, whether it was made by a save, a
+bulk update or raw SQL, and a story taken down or not yet live is never shown. On PostgreSQL the
+fragments are cached (and a test below proves they are); on SQLite they are rendered every time, and
+the same tests hold.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles.models import Article, Author, Photo, Section
+from awards.models import City, RankingEntry, Recognition
+from citynews import fragments
+from tests.awards.factories import make_city, make_edition, make_entry, make_ranking, make_recognition
+from tests.conftest import free_port, make_article, make_photo, make_section, parse
+
+pytestmark = pytest.mark.django_db
+
+on_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="fragments are cached on PostgreSQL only")
+
+
+def raw_sql(sql, *params):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def page_text(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return " ".join(parse(response).get_text(" ").split())
+
+
+class World:
+    """A story with everything a page can show of it, and the addresses of every page that shows it."""
+
+    def __init__(self):
+        self.section = make_section(name="Smart Awards", slug="smart-awards")
+        self.author = Author.objects.create(name="Li Wei", slug="li-wei")
+        self.shenzhen = make_city(name="Shenzhen", slug="shenzhen")
+        self.futian = make_city(name="Futian District", slug="futian", parent=self.shenzhen)
+        edition = make_edition(year=2020)
+        self.recognition = make_recognition(edition, city=self.futian, project_name="AI-HUB (SZ)")
+        self.entry = make_entry(make_ranking(title="Online services", year=2020), self.shenzhen, position=3)
+        self.story = make_article(
+            title="Shenzhen wins an award", section=self.section, author=self.author, tags=["Expo"]
+        )
+        self.photo = make_photo(self.story, is_lead=True, caption="The award ceremony")
+        self.story.cities.set([self.shenzhen])
+        self.story.recognitions.set([self.recognition])
+        self.story.ranking_entries.set([self.entry])
+        self.neighbour = make_article(title="Another expo story", section=self.section, tags=["Expo"])
+
+    @property
+    def story_url(self):
+        return Article.objects.get(pk=self.story.pk).get_absolute_url()
+
+    def lists(self):
+        """Every page that shows the story as a card."""
+        return [
+            "/",
+            "/latest/",
+            self.section.get_absolute_url(),
+            "/tag/expo/",
+            self.author.get_absolute_url(),
+            self.shenzhen.get_absolute_url(),
+            self.neighbour.get_absolute_url(),  # its related stories
+        ]
+
+    def every_page(self):
+        return [self.story_url, *self.lists()]
+
+    def read_all(self, client):
+        """Each page once, so that every fragment is cached before the change."""
+        return {url: page_text(client, url) for url in self.every_page()}
+
+
+@pytest.fixture
+def world(client):
+    world = World()
+    world.read_all(client)
+    return world
+
+
+def change_story_title(how, story, title):
+    if how == "save":
+        story.title = title
+        story.save()
+    elif how == "bulk update":
+        Article.objects.filter(pk=story.pk).update(title=title)
+    else:
+        raw_sql("UPDATE articles_article SET title = %s WHERE id = %s", title, story.pk)
+
+
+HOW = ["save", "bulk update", "raw SQL"]
+
+
+@pytest.mark.parametrize("how", HOW)
+def test_a_story_changed_shows_on_its_page_and_every_card(client, world, how):
+    change_story_title(how, world.story, "Shenzhen takes the prize")
+    for url in world.every_page():
+        text = page_text(client, url)
+        assert "Shenzhen takes the prize" in text and "Shenzhen wins an award" not in text, url
+
+
+@pytest.mark.parametrize("how", HOW)
+def test_a_section_renamed_shows_on_the_story_and_on_every_card(client, world, how):
+    if how == "save":
+        world.section.name = "Prizes"
+        world.section.save()
+    elif how == "bulk update":
+        Section.objects.filter(pk=world.section.pk).update(name="Prizes")
+    else:
+        raw_sql("UPDATE articles_section SET name = 'Prizes' WHERE id = %s", world.section.pk)
+    # The sections menu is the page frame's, kept under the page cache's generation (articles.context_processors).
+    for url in [world.story_url, "/", "/latest/", "/tag/expo/", world.shenzhen.get_absolute_url()]:
+        kickers = {kicker.get_text() for kicker in parse(client.get(url)).select("main .kicker a")}
+        assert kickers == {"Prizes"}, url
+
+
+@pytest.mark.parametrize("how", HOW)
+def test_the_author_renamed_shows_in_the_byline(client, world, how):
+    if how == "save":
+        world.author.name = "Wang Fang"
+        world.author.save()
+    elif how == "bulk update":
+        Author.objects.filter(pk=world.author.pk).update(name="Wang Fang")
+    else:
+        raw_sql("UPDATE articles_author SET name = 'Wang Fang' WHERE id = %s", world.author.pk)
+    byline = parse(client.get(world.story_url)).select_one(".byline").get_text()
+    assert byline == "By Wang Fang"
+
+
+@pytest.mark.parametrize("how", HOW)
+def test_a_photo_changed_shows_on_the_story_page(client, world, how):
+    if how == "save":
+        world.photo.caption = "Winners on stage"
+        world.photo.save()
+    elif how == "bulk update":
+        Photo.objects.filter(pk=world.photo.pk).update(caption="Winners on stage")
+    else:
+        raw_sql("UPDATE articles_photo SET caption = 'Winners on stage' WHERE id = %s", world.photo.pk)
+    text = page_text(client, world.story_url)
+    assert "Winners on stage" in text and "The award ceremony" not in text
+
+
+def test_a_lead_photo_removed_leaves_every_card(client, world):
+    raw_sql("DELETE FROM articles_photo WHERE id = %s", world.photo.pk)
+    for url in ["/latest/", "/tag/expo/", world.section.get_absolute_url()]:
+        card = next(
+            card
+            for card in parse(client.get(url)).select("article.card")
+            if "Shenzhen wins an award" in card.get_text()
+        )
+        assert card.select("img") == [] and "card--text" in card["class"], url
+
+
+def test_tags_added_renamed_and_removed_show_on_the_story_page(client, world):
+    world.story.tags.add("Energy")
+    assert "Energy" in page_text(client, world.story_url)
+    raw_sql("UPDATE taggit_tag SET name = 'Power' WHERE slug = 'energy'")
+    text = page_text(client, world.story_url)
+    assert "Power" in text and "Energy" not in text
+    raw_sql("DELETE FROM taggit_taggeditem WHERE tag_id = (SELECT id FROM taggit_tag WHERE slug = 'energy')")
+    assert "Power" not in page_text(client, world.story_url)
+
+
+@pytest.mark.parametrize("how", HOW)
+def test_an_award_changed_shows_on_the_story_the_city_and_the_front_page(client, world, how):
+    if how == "save":
+        world.recognition.project_name = "Urban Brain"
+        world.recognition.save()
+    elif how == "bulk update":
+        Recognition.objects.filter(pk=world.recognition.pk).update(project_name="Urban Brain")
+    else:
+        raw_sql("UPDATE awards_recognition SET project_name = 'Urban Brain' WHERE id = %s", world.recognition.pk)
+    for url in [world.story_url, world.shenzhen.get_absolute_url(), "/"]:
+        text = page_text(client, url)
+        assert "Urban Brain" in text and "AI-HUB" not in text, url
+
+
+@pytest.mark.parametrize("how", HOW)
+def test_a_rank_changed_shows_on_the_story_the_city_and_the_front_page(client, world, how):
+    if how == "save":
+        world.entry.position = 7
+        world.entry.save()
+    elif how == "bulk update":
+        RankingEntry.objects.filter(pk=world.entry.pk).update(position=7)
+    else:
+        raw_sql("UPDATE awards_rankingentry SET position = 7 WHERE id = %s", world.entry.pk)
+    for url in [world.story_url, world.shenzhen.get_absolute_url(), "/"]:
+        text = page_text(client, url)
+        assert "7th" in text and "3rd" not in text, url
+
+
+def test_a_city_renamed_shows_on_the_story_and_in_the_citys_facts(client, world):
+    raw_sql("UPDATE awards_city SET name = 'Shenzhen City' WHERE id = %s", world.shenzhen.pk)
+    story = parse(client.get(world.story_url))
+    assert [link.get_text() for link in story.select(".facts__cities a")] == ["Shenzhen City"]
+    city = parse(client.get(world.shenzhen.get_absolute_url()))
+    assert "Shenzhen City: Online services, by year" in city.select_one("section.rank-history caption").get_text()
+
+
+@pytest.mark.parametrize("how", HOW)
+def test_a_story_taken_down_leaves_the_citys_awards_and_every_list(client, world, how):
+    city_url = world.shenzhen.get_absolute_url()
+    assert "Shenzhen wins an award" in parse(client.get(city_url)).select_one("li.recognition").get_text()
+    if how == "save":
+        world.story.status = Article.Status.DRAFT
+        world.story.save()
+    elif how == "bulk update":
+        Article.objects.filter(pk=world.story.pk).update(status=Article.Status.DRAFT)
+    else:
+        raw_sql("UPDATE articles_article SET status = 'draft' WHERE id = %s", world.story.pk)
+    assert client.get(world.story_url).status_code == 404
+    for url in world.lists():
+        assert "Shenzhen wins an award" not in page_text(client, url), url
+
+
+def test_a_scheduled_story_appears_in_the_citys_awards_when_its_time_comes(client, world, monkeypatch):
+    city_url = world.shenzhen.get_absolute_url()
+    soon = timezone.now() + timedelta(hours=1)
+    scheduled = make_article(title="Futian's prize explained", published_at=soon)
+    scheduled.recognitions.set([world.recognition])
+    assert "Futian's prize explained" not in page_text(client, city_url)
+    later = soon + timedelta(minutes=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert "Futian's prize explained" in page_text(client, city_url)
+
+
+@on_postgres
+def test_a_second_reader_gets_the_story_page_from_fragments(client, world):
+    """The proof that fragments are cached at all: the story's photos, tags, cities and facts are not read again."""
+    with CaptureQueriesContext(connection) as warm:
+        client.get(world.story_url)
+    tables = " ".join(query["sql"] for query in warm.captured_queries)
+    assert "awards_recognition" not in tables and '"articles_photo"."caption"' not in tables
+    change_story_title("raw SQL", world.story, "Shenzhen takes the prize")
+    with CaptureQueriesContext(connection) as cold:
+        client.get(world.story_url)
+    assert len(cold.captured_queries) > len(warm.captured_queries)
+
+
+@on_postgres
+def test_cards_are_cached_one_per_story_version(client, world):
+    client.get("/latest/")
+    version = Article.objects.for_listing().get(pk=world.story.pk).card_version
+    assert "Shenzhen wins an award" in cache.get(fragments.key("card", world.story.pk, version, 2, ""))
+
+
+def test_sqlite_renders_every_fragment_postgres_caches_them():
+    assert fragments.enabled() is (connection.vendor == "postgresql")
+
+
+def test_a_cache_that_is_down_is_a_miss(client, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "citynews.cache.FailSoftCache",
+            "OPTIONS": {
+                "CACHE": {
+                    "BACKEND": "django_redis.cache.RedisCache",
+                    "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+                    "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.1, "SOCKET_TIMEOUT": 0.1},
+                }
+            },
+        }
+    }
+    world = World()
+    pages = world.read_all(client)
+    assert all("Shenzhen wins an award" in text for text in pages.values())
+    change_story_title("raw SQL", world.story, "Shenzhen takes the prize")
+    assert "Shenzhen takes the prize" in page_text(client, world.story_url)
+
+
+def test_every_city_page_is_whole_when_the_city_has_no_awards(client):
+    city = make_city(name="Hangzhou", slug="hangzhou")
+    page = parse(client.get(city.get_absolute_url()))
+    assert page.select_one("#awards-heading") and "No awards recorded yet." in page.get_text()
+    assert City.objects.with_fragment_versions().get(pk=city.pk).pk == city.pk
