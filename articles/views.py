@@ -20,7 +20,7 @@ from taggit.models import Tag
 
 from citynews import fragments
 
-from . import previews, search
+from . import page_versions, previews, search
 from .models import Article, ArticleQuerySet, Author, Section
 from .pagination import LookaheadPaginator
 from .previews import PageMeta, collection_page_data, trail
@@ -102,7 +102,7 @@ class ArticleListView(ListPageMetaMixin, MissingPageMixin, ListView):
         return "Every story, newest first."
 
 
-class ArticleDetailView(PreviewHeadersMixin, DateDetailView):
+class ArticleDetailView(fragments.VersionedPageMixin, PreviewHeadersMixin, DateDetailView):
     # Named so the date mixin learns the model from here, not by building the queryset a second time.
     model = Article
     date_field = "published_at"
@@ -115,6 +115,13 @@ class ArticleDetailView(PreviewHeadersMixin, DateDetailView):
         if can_preview(self.request.user):
             return Article.objects.for_story_page()
         return Article.objects.published().for_story_page()
+
+    def page_versions(self):
+        try:
+            day = date(self.kwargs["year"], int(self.kwargs["month"]), int(self.kwargs["day"]))
+        except ValueError:
+            return None
+        return page_versions.story_page(self.kwargs["slug"], day)
 
     def get_allow_future(self):
         # The queryset alone decides: published() keeps readers from stories whose time has not come.

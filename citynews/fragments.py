@@ -29,6 +29,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import connections
 from django.db.models.expressions import RawSQL
+from django.http import HttpResponse
 from django.utils import timezone
 from markupsafe import Markup
 
@@ -99,3 +100,39 @@ def cached_markup_for_each(items, key_of, render):
         _cache().set_many(rendered, settings.FRAGMENT_CACHE_SECONDS)
         found.update(rendered)
     return [Markup(found[fragment_key]) for fragment_key in keys]
+
+
+class VersionedPageMixin:
+    """A reader's page kept whole under the versions of everything it shows, read by one query.
+
+    ``page_versions()`` returns them (articles.page_versions), or None when the page cannot be kept
+    (not found, or a request the page decides on by itself). Only anonymous readers' requests with no
+    query parameter but ``page`` use it: an editor's page may show what readers do not, and made-up
+    parameters must not fill the cache. The page cache (citynews.pagecache) answers before this, with
+    no query at all, until a publish retires it; then only the pages whose versions changed are drawn
+    again.
+    """
+
+    def page_versions(self):
+        return None
+
+    def get(self, request, *args, **kwargs):
+        if not (enabled() and self.keeps_whole_page(request)):
+            return super().get(request, *args, **kwargs)
+        versions = self.page_versions()
+        address = f"{request.get_host()}{request.get_full_path()}"
+        fragment_key = versions and key("page", address, versions)
+        if not fragment_key:
+            return super().get(request, *args, **kwargs)
+        content = _cache().get(fragment_key)
+        if content is not None:
+            return HttpResponse(content)
+        response = super().get(request, *args, **kwargs)
+        if response.status_code == 200:
+            response.render()
+            _cache().set(fragment_key, response.content, settings.FRAGMENT_CACHE_SECONDS)
+        return response
+
+    @staticmethod
+    def keeps_whole_page(request):
+        return settings.SESSION_COOKIE_NAME not in request.COOKIES and set(request.GET) <= {"page"}
