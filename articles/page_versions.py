@@ -24,7 +24,7 @@ from .models import CARD_VERSION_SQL, STORY_VERSION_SQL, Article
 ARTICLE_TYPE = "(SELECT id FROM django_content_type WHERE app_label = 'articles' AND model = 'article')"
 _SECTION = fragments.row_version_sql("articles_section")
 SECTIONS = f"(SELECT string_agg(id || ':' || {_SECTION}, ',' ORDER BY id) FROM articles_section)"
-LIVE = "status = 'published' AND published_at <= %(now)s"
+LIVE = "articles_article.status = 'published' AND articles_article.published_at <= %(now)s"
 
 # Related stories: ArticleQuerySet.related_to(), the newest on each of the story's tag and city timelines.
 RELATED_LIMIT = 5  # related_to()'s four, plus the story itself, which is on its own timelines
@@ -74,6 +74,57 @@ SELECT story.id, story.version,
     {SECTIONS}
 FROM story
 """
+
+
+# A list of story cards (ArticleListView and the pages built on it): the row the list belongs to, if any, and
+# the page of stories in the list's order with one more, which tells whether another page follows.
+STORY_LISTS = {
+    "latest": ("SELECT NULL::bigint AS id, '' AS version", "articles_article", "TRUE", "articles_article"),
+    "section": (
+        f"SELECT id, {fragments.row_version_sql('articles_section')} FROM articles_section WHERE slug = %(slug)s",
+        "articles_article",
+        "articles_article.section_id = entity.id",
+        "articles_article",
+    ),
+    "author": (
+        f"SELECT id, {fragments.row_version_sql('articles_author')} FROM articles_author WHERE slug = %(slug)s",
+        "articles_article",
+        "articles_article.author_id = entity.id",
+        "articles_article",
+    ),
+    # ArticleQuerySet.tagged(): the tag's timeline; the page also names a city the tag may be (awards).
+    "tag": (
+        f"SELECT id, {fragments.row_version_sql('taggit_tag')} || '/' || {fragments.AWARDS_VERSION_SQL}"
+        " FROM taggit_tag WHERE slug = %(slug)s",
+        "articles_tag_timeline timeline JOIN articles_article ON articles_article.id = timeline.article_id",
+        "timeline.tag_id = entity.id AND timeline.published_at <= %(now)s",
+        "timeline",
+    ),
+}
+
+
+def story_list_sql(entity, source, condition, order):
+    return f"""
+WITH entity (id, version) AS ({entity}),
+shown AS (
+    SELECT articles_article.id || '.' || {CARD_VERSION_SQL} AS version, {order}.published_at, articles_article.id
+    FROM {source}, entity
+    WHERE {LIVE} AND {condition}
+    ORDER BY {order}.published_at DESC, articles_article.id DESC LIMIT %(limit)s OFFSET %(offset)s
+)
+SELECT entity.version, (SELECT string_agg(version, ',' ORDER BY published_at DESC, id DESC) FROM shown), {SECTIONS}
+FROM entity
+"""
+
+
+STORY_LIST_SQL = {name: story_list_sql(*parts) for name, parts in STORY_LISTS.items()}
+
+
+def story_list(name, page_number, page_size, slug=None):
+    """The versions a page of the ``name`` list shows at, or None (no such section, tag or author)."""
+    offset = (page_number - 1) * page_size
+    params = {"slug": slug, "now": timezone.now(), "limit": page_size + 1, "offset": offset}
+    return _versions(STORY_LIST_SQL[name], params)
 
 
 def story_page(slug, day):

@@ -22,7 +22,7 @@ from citynews import fragments
 
 from . import page_versions, previews, search
 from .models import Article, ArticleQuerySet, Author, Section
-from .pagination import LookaheadPaginator
+from .pagination import MAX_PAGE, LookaheadPaginator
 from .previews import PageMeta, collection_page_data, trail
 
 PAGE_SIZE = 12
@@ -88,9 +88,17 @@ class ListPageMetaMixin:
         return context
 
 
-class ArticleListView(ListPageMetaMixin, MissingPageMixin, ListView):
+class ArticleListView(fragments.VersionedPageMixin, ListPageMetaMixin, MissingPageMixin, ListView):
     template_name = "articles/article_list.html"
     paginate_by = PAGE_SIZE
+    # The list's name in articles.page_versions, whose query reads the versions of what a page of it shows.
+    versioned_list = "latest"
+
+    def page_versions(self):
+        page = self.request.GET.get("page", "1")
+        if not self.versioned_list or not page.isdigit() or not 1 <= int(page) <= MAX_PAGE:
+            return None
+        return page_versions.story_list(self.versioned_list, int(page), PAGE_SIZE, slug=self.kwargs.get("slug"))
 
     def get_queryset(self):
         return Article.objects.published().for_listing()
@@ -243,6 +251,7 @@ class ArticlePreviewView(PermissionRequiredMixin, PreviewHeadersMixin, DetailVie
 
 class SectionDetailView(ArticleListView):
     template_name = "articles/section_detail.html"
+    versioned_list = "section"
 
     def get_queryset(self):
         self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
@@ -263,6 +272,7 @@ class SectionDetailView(ArticleListView):
 
 class TagDetailView(ArticleListView):
     template_name = "articles/tag_detail.html"
+    versioned_list = "tag"
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
@@ -288,6 +298,7 @@ class TagDetailView(ArticleListView):
 
 class AuthorDetailView(ArticleListView):
     template_name = "articles/author_detail.html"
+    versioned_list = "author"
 
     def get_queryset(self):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
@@ -385,6 +396,7 @@ class ArchiveIndexView(ListPageMetaMixin, MissingPageMixin, ListView):
 
 
 class SearchView(ArticleListView):
+    versioned_list = None  # results are drawn for each query
     template_name = "articles/search_results.html"
     paginate_by = 10
     # Search says how many stories match: the count is bounded by search.MAX_CANDIDATES.

@@ -222,6 +222,45 @@ def test_a_story_taken_down_leaves_the_citys_awards_and_every_list(client, world
         assert "Shenzhen wins an award" not in page_text(client, url), url
 
 
+@pytest.mark.parametrize("how", HOW)
+def test_a_story_published_shows_on_every_list_and_beside_the_stories_it_relates_to(client, world, how):
+    draft = make_article(
+        title="Futian opens an AI hub",
+        status=Article.Status.DRAFT,
+        published_at=timezone.now() - timedelta(minutes=1),
+        section=world.section,
+        author=world.author,
+        tags=["Expo"],
+    )
+    draft.cities.set([world.shenzhen])
+    for url in world.every_page():
+        assert "Futian opens an AI hub" not in page_text(client, url), url
+    if how == "save":
+        draft.status = Article.Status.PUBLISHED
+        draft.save()
+    elif how == "bulk update":
+        Article.objects.filter(pk=draft.pk).update(status=Article.Status.PUBLISHED)
+    else:
+        raw_sql("UPDATE articles_article SET status = 'published' WHERE id = %s", draft.pk)
+    # Every list, the city's news, the related stories of both stories sharing its tag, and "next in section".
+    for url in world.every_page():
+        assert "Futian opens an AI hub" in page_text(client, url), url
+
+
+def test_a_scheduled_story_appears_on_every_list_when_its_time_comes(client, world, monkeypatch):
+    soon = timezone.now() + timedelta(hours=1)
+    scheduled = make_article(
+        title="Futian opens an AI hub", published_at=soon, section=world.section, author=world.author, tags=["Expo"]
+    )
+    scheduled.cities.set([world.shenzhen])
+    for url in world.every_page():
+        assert "Futian opens an AI hub" not in page_text(client, url), url
+    later = soon + timedelta(minutes=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    for url in world.every_page():
+        assert "Futian opens an AI hub" in page_text(client, url), url
+
+
 def test_a_scheduled_story_appears_in_the_citys_awards_when_its_time_comes(client, world, monkeypatch):
     city_url = world.shenzhen.get_absolute_url()
     soon = timezone.now() + timedelta(hours=1)
