@@ -124,19 +124,56 @@ def story_list(name, page_number, page_size, slug=None):
     """The versions a page of the ``name`` list shows at, or None (no such section, tag or author)."""
     offset = (page_number - 1) * page_size
     params = {"slug": slug, "now": timezone.now(), "limit": page_size + 1, "offset": offset}
-    return _versions(STORY_LIST_SQL[name], params)
+    return read_versions(STORY_LIST_SQL[name], params)
+
+
+# The front page (citynews.frontpage.front_page): the editors' picks that have not ended, the newest stories,
+# each section's newest, the awards panel. Each part reads as many stories as the page may use of it.
+FRONT_PAGE_SQL = f"""
+WITH picks AS (
+    SELECT articles_article.id || '.' || {CARD_VERSION_SQL} || '.' || {fragments.row_version_sql("pick")} AS version,
+           pick.position, articles_article.published_at, articles_article.id
+    FROM articles_frontpagepick pick JOIN articles_article ON articles_article.id = pick.article_id
+    WHERE {LIVE} AND (pick.ends_at IS NULL OR pick.ends_at > %(now)s)
+    ORDER BY pick.position, articles_article.published_at DESC, articles_article.id DESC LIMIT %(picks)s
+),
+newest AS (
+    SELECT articles_article.id || '.' || {CARD_VERSION_SQL} AS version, published_at, id FROM articles_article
+    WHERE {LIVE} ORDER BY published_at DESC, id DESC LIMIT %(newest)s
+),
+per_section AS (
+    SELECT newest.version, newest.published_at, newest.id FROM articles_section section
+    CROSS JOIN LATERAL (
+        SELECT articles_article.id || '.' || {CARD_VERSION_SQL} AS version, published_at, id FROM articles_article
+        WHERE articles_article.section_id = section.id AND {LIVE}
+        ORDER BY published_at DESC, id DESC LIMIT %(per_section)s
+    ) newest
+)
+SELECT (SELECT string_agg(version, ',' ORDER BY position, published_at DESC, id DESC) FROM picks),
+    (SELECT string_agg(version, ',' ORDER BY published_at DESC, id DESC) FROM newest),
+    (SELECT string_agg(version, ',' ORDER BY id) FROM per_section),
+    {fragments.AWARDS_VERSION_SQL}, {SECTIONS}
+"""
+
+
+def front_page(picks, newest, per_section):
+    """The versions the front page shows at, reading ``picks``, ``newest`` and ``per_section`` stories: the
+    stories' of each part, the award tables' (4th) and the sections'."""
+    params = {"now": timezone.now(), "picks": picks, "newest": newest, "per_section": per_section}
+    return read_versions(FRONT_PAGE_SQL, params)
 
 
 def story_page(slug, day):
     """The versions a live story's page shows at (``slug`` published on ``day``), or None if there is no such story."""
     since = timezone.make_aware(datetime.combine(day, time.min))
     until = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
-    return _versions(STORY_PAGE_SQL, {"slug": slug, "since": since, "until": until, "now": timezone.now()})
+    return read_versions(STORY_PAGE_SQL, {"slug": slug, "since": since, "until": until, "now": timezone.now()})
 
 
-def _versions(sql, params):
+def read_versions(sql, params):
+    """The one row of versions ``sql`` reads, or None."""
     with connections[Article.objects.db].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     # None: not found (the page answers 404 itself), or more than one match (the page decides what that is).
-    return "|".join(str(value) for value in rows[0]) if len(rows) == 1 else None
+    return rows[0] if len(rows) == 1 else None

@@ -1,7 +1,6 @@
 """Reader pages for cities, awards and rankings: thin views over awards.selectors."""
 
 import csv
-import hashlib
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -20,7 +19,7 @@ from articles.previews import PageMeta, trail
 from articles.views import PAGE_SIZE, ListPageMetaMixin, MissingPageMixin
 from citynews import fragments
 
-from . import datasets, previews, selectors
+from . import datasets, page_versions, previews, selectors
 from .models import AwardProgramme, City, Edition, Ranking, Recognition
 
 INDEX_PAGE_SIZE = 60
@@ -55,13 +54,17 @@ def city_trail(city, *steps):
     return trail(("Cities", reverse("awards:cities")), *parent, (city.name, city.get_absolute_url()), *steps)
 
 
-class CityDetailView(DetailView):
+class CityDetailView(fragments.VersionedPageMixin, DetailView):
     template_name = "awards/city_detail.html"
     context_object_name = "city"
     slug_url_kwarg = "slug"
 
     def get_queryset(self):
         return City.objects.with_relations().with_fragment_versions()
+
+    def page_versions(self):
+        # One more story than the page shows: whether older news follows.
+        return page_versions.city_page(self.kwargs["slug"], selectors.CITY_PAGE_STORIES + 1)
 
     def get(self, request, *args, **kwargs):
         # The city's news goes on at its own address: an old ?page= link leads there rather than to page 1 again.
@@ -98,8 +101,8 @@ def city_facts(request, city):
     """
     fragment_key = None
     if hasattr(city, "awards_version"):
-        stories = hashlib.sha256((city.reporting_stories or "").encode()).hexdigest()
         # The embed code names this site's address as the request gave it.
+        stories = city.reporting_stories or ""
         fragment_key = fragments.key("city-facts", city.pk, city.awards_version, request.get_host(), stories)
 
     def render():

@@ -25,6 +25,8 @@ On SQLite (the embedded default) nothing is cached: every fragment is rendered o
 A cache that is down is a miss (citynews.cache), so the page is rendered as if nothing was cached.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connections
@@ -68,8 +70,9 @@ def key(kind, *versions):
     is unknown, e.g. a query that did not read it or a dimension row that is missing."""
     if any(version is None for version in versions):
         return None
-    # Times are shown in the active time zone.
-    return ":".join([KEY_PREFIX, kind, *map(str, versions), timezone.get_current_timezone_name()])
+    # Times are shown in the active time zone. Hashed: a page's versions run to kilobytes.
+    versions = "|".join([*map(str, versions), timezone.get_current_timezone_name()])
+    return f"{KEY_PREFIX}:{kind}:{hashlib.sha256(versions.encode()).hexdigest()}"
 
 
 def cached(fragment_key, render):
@@ -105,7 +108,8 @@ def cached_markup_for_each(items, key_of, render):
 class VersionedPageMixin:
     """A reader's page kept whole under the versions of everything it shows, read by one query.
 
-    ``page_versions()`` returns them (articles.page_versions), or None when the page cannot be kept
+    ``page_versions()`` returns them (articles.page_versions; a row of them, kept in ``versions_shown`` for
+    the page's own use), or None when the page cannot be kept
     (not found, or a request the page decides on by itself). Only anonymous readers' requests with no
     query parameter but ``page`` use it: an editor's page may show what readers do not, and made-up
     parameters must not fill the cache. The page cache (citynews.pagecache) answers before this, with
@@ -113,15 +117,17 @@ class VersionedPageMixin:
     again.
     """
 
+    versions_shown = None
+
     def page_versions(self):
         return None
 
     def get(self, request, *args, **kwargs):
         if not (enabled() and self.keeps_whole_page(request)):
             return super().get(request, *args, **kwargs)
-        versions = self.page_versions()
+        self.versions_shown = self.page_versions()
         address = f"{request.get_host()}{request.get_full_path()}"
-        fragment_key = versions and key("page", address, versions)
+        fragment_key = self.versions_shown and key("page", address, *self.versions_shown)
         if not fragment_key:
             return super().get(request, *args, **kwargs)
         content = _cache().get(fragment_key)

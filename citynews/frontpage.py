@@ -12,6 +12,7 @@ from django.template import engines
 from django.views.generic import TemplateView
 from markupsafe import Markup
 
+from articles import page_versions
 from articles.context_processors import navigation_sections
 from articles.models import Article
 from articles.previews import PageMeta, organisation_data, website_data
@@ -22,6 +23,11 @@ from . import fragments
 TOP_STORIES = 4
 LATEST_STORIES = 8
 SECTION_BLOCK_STORIES = 4
+# How many stories the page reads of each part: the picks, the newest (filling the top places the picks leave),
+# and each section's newest (enough that a block is full even when every story above is from that section).
+PICKS_READ = TOP_STORIES + 1
+NEWEST_READ = TOP_STORIES + 1 + LATEST_STORIES
+PER_SECTION_READ = TOP_STORIES + 1 + LATEST_STORIES + SECTION_BLOCK_STORIES
 
 
 @dataclass
@@ -47,11 +53,12 @@ class FrontPage:
         return [self.lead] if self.lead else []
 
 
-def front_page():
-    """The front page's blocks; each story appears once, in the first block it belongs to."""
+def front_page(awards_version=None):
+    """The front page's blocks; each story appears once, in the first block it belongs to. ``awards_version``:
+    the award tables' version if the caller read it already (the awards panel is cached under it)."""
     listing = Article.objects.published().for_listing()
-    picks = list(listing.on_front_page()[: TOP_STORIES + 1])
-    newest = list(listing[: TOP_STORIES + 1 + LATEST_STORIES])
+    picks = list(listing.on_front_page()[:PICKS_READ])
+    newest = list(listing[:NEWEST_READ])
     picked = {story.pk for story in picks}
     # With fewer picks than places (or none), the newest stories fill the lead and top places.
     chosen = (picks + [story for story in newest if story.pk not in picked])[: TOP_STORIES + 1]
@@ -61,9 +68,7 @@ def front_page():
 
     sections = navigation_sections()
     by_section = {section.pk: [] for section in sections}
-    # Enough per section that a block is full even when every story shown above is from that section.
-    per_section = TOP_STORIES + 1 + LATEST_STORIES + SECTION_BLOCK_STORIES
-    for story in listing.newest_per_section(sections, per_section):
+    for story in listing.newest_per_section(sections, PER_SECTION_READ):
         stories = by_section[story.section_id]
         if story.pk not in shown and len(stories) < SECTION_BLOCK_STORIES:
             stories.append(story)
@@ -73,13 +78,15 @@ def front_page():
         top=chosen[1:],
         latest=latest,
         section_blocks=blocks,
-        awards=awards_panel_markup(),
+        awards=awards_panel_markup(awards_version),
     )
 
 
-def awards_panel_markup():
+def awards_panel_markup(awards_version=None):
     """The awards panel, rendered once per version of the award and ranking tables."""
-    fragment_key = fragments.enabled() and fragments.key("awards-panel", fragments.current_awards_version())
+    fragment_key = None
+    if fragments.enabled():
+        fragment_key = fragments.key("awards-panel", awards_version or fragments.current_awards_version())
 
     def render():
         template = engines["jinja2"].env.get_template("awards/includes/awards_panel.html")
@@ -88,11 +95,15 @@ def awards_panel_markup():
     return Markup(fragments.cached(fragment_key, render))
 
 
-class FrontPageView(TemplateView):
+class FrontPageView(fragments.VersionedPageMixin, TemplateView):
     template_name = "front_page.html"
 
+    def page_versions(self):
+        return page_versions.front_page(PICKS_READ, NEWEST_READ, PER_SECTION_READ)
+
     def get_context_data(self, **kwargs):
-        page = front_page()
+        # The award tables' version, when the page's versions were read (articles.page_versions.front_page).
+        page = front_page(awards_version=self.versions_shown[3] if self.versions_shown else None)
         meta = PageMeta.for_page(
             path=self.request.path,
             title=None,

@@ -1,0 +1,40 @@
+"""
+The one query of a city page that reads the version of everything the page shows (PostgreSQL), as
+articles.page_versions does for the stories' pages: the page is kept whole under them
+(citynews.fragments.VersionedPageMixin).
+"""
+
+from django.utils import timezone
+
+from articles.models import CARD_VERSION_SQL
+from articles.page_versions import LIVE, SECTIONS, read_versions
+from citynews import fragments
+
+from .models import REPORTING_STORIES_SQL
+
+# The city's newest stories: ArticleQuerySet.about_city(), the newest on the timelines of the city and its
+# districts. The city, its districts and its awards and ranks are award tables: their version covers them.
+CITY_PAGE_SQL = f"""
+WITH news AS (
+    SELECT articles_article.id || '.' || {CARD_VERSION_SQL} AS version, published_at, id FROM articles_article
+    WHERE {LIVE} AND articles_article.id IN (
+        SELECT newest.article_id FROM awards_city city
+        JOIN awards_city family ON family.id = city.id OR family.parent_id = city.id
+        CROSS JOIN LATERAL (
+            SELECT article_id FROM articles_city_timeline timeline
+            WHERE timeline.city_id = family.id AND timeline.published_at <= %(now)s
+            ORDER BY timeline.published_at DESC, timeline.article_id DESC LIMIT %(limit)s
+        ) newest
+        WHERE city.slug = %(slug)s
+    )
+    ORDER BY published_at DESC, id DESC LIMIT %(limit)s
+)
+SELECT awards_city.id, {fragments.AWARDS_VERSION_SQL}, {REPORTING_STORIES_SQL.replace("%s", "%(now)s")},
+    (SELECT string_agg(version, ',' ORDER BY published_at DESC, id DESC) FROM news), {SECTIONS}
+FROM awards_city WHERE awards_city.slug = %(slug)s
+"""
+
+
+def city_page(slug, stories):
+    """The versions a city's page shows at, reading its ``stories`` newest stories; None if there is no such city."""
+    return read_versions(CITY_PAGE_SQL, {"slug": slug, "now": timezone.now(), "limit": stories})
