@@ -1,7 +1,7 @@
 """
-The one query of a city page that reads the version of everything the page shows (PostgreSQL), as
-articles.page_versions does for the stories' pages: the page is kept whole under them
-(citynews.fragments.VersionedPageMixin).
+The one query of a city's or a ranking's page that reads the version of everything the page shows
+(PostgreSQL), as articles.page_versions does for the stories' pages: the page is kept whole under
+them (citynews.fragments.VersionedPageMixin).
 """
 
 from django.utils import timezone
@@ -38,3 +38,25 @@ FROM awards_city WHERE awards_city.slug = %(slug)s
 def city_page(slug, stories):
     """The versions a city's page shows at, reading its ``stories`` newest stories; None if there is no such city."""
     return read_versions(CITY_PAGE_SQL, {"slug": slug, "now": timezone.now(), "limit": stories})
+
+
+# A ranking's page: its table (award tables) and the live stories that report any of its entries.
+RANKING_PAGE_SQL = f"""
+WITH stories AS (
+    SELECT articles_article.id || '.' || {CARD_VERSION_SQL} AS version, published_at, id FROM articles_article
+    WHERE {LIVE} AND articles_article.id IN (
+        SELECT link.article_id FROM articles_article_ranking_entries link
+        JOIN awards_rankingentry entry ON entry.id = link.rankingentry_id
+        WHERE entry.ranking_id = (SELECT id FROM awards_ranking WHERE slug = %(slug)s AND year = %(year)s)
+    )
+    ORDER BY published_at DESC, id DESC LIMIT %(limit)s
+)
+SELECT awards_ranking.id, {fragments.AWARDS_VERSION_SQL},
+    (SELECT string_agg(version, ',' ORDER BY published_at DESC, id DESC) FROM stories), {SECTIONS}
+FROM awards_ranking WHERE slug = %(slug)s AND year = %(year)s
+"""
+
+
+def ranking_page(slug, year, stories):
+    """The versions a ranking's page shows at, with up to ``stories`` reporting stories; None if there is none."""
+    return read_versions(RANKING_PAGE_SQL, {"slug": slug, "year": year, "now": timezone.now(), "limit": stories})

@@ -232,9 +232,13 @@ class RankingListView(ListPageMetaMixin, MissingPageMixin, ListView):
         return "City rankings, year by year: who publishes them, how many places, and the full tables."
 
 
-class RankingDetailView(DetailView):
+class RankingDetailView(fragments.VersionedPageMixin, DetailView):
     template_name = "awards/ranking_detail.html"
     context_object_name = "ranking"
+    whole_page_parameters = {"sort"}
+
+    def page_versions(self):
+        return page_versions.ranking_page(self.kwargs["slug"], self.kwargs["year"], selectors.CITY_NEWS_LIMIT)
 
     def get_object(self, queryset=None):
         return get_object_or_404(Ranking, slug=self.kwargs["slug"], year=self.kwargs["year"])

@@ -1,11 +1,16 @@
 """
-Rendered fragments of readers' pages, cached under keys made of the versions of what they show.
+Readers' pages and parts of them, cached under keys made of the versions of what they show.
 
-A story card, a story's main part, a city's awards and ranks, a ranking's table: each is rendered
-once and kept under a key holding the version of every row it shows. A change to any of those rows
-gives the fragment a new key, so the next request renders it afresh; nothing is ever deleted to
-invalidate, and a publish, which retires whole cached pages (citynews.pagecache), leaves every
-fragment it did not touch warm.
+Two levels, both keyed by versions, so nothing is ever deleted to invalidate:
+- whole pages (``VersionedPageMixin``): the story, list, city and front pages read the versions of
+  everything they show with one static query (articles/page_versions.py, awards/page_versions.py)
+  and are kept whole under them. The next reader of an unchanged page costs that query and one
+  cache read;
+- fragments inside them (``cached``, ``cached_markup_for_each``): a story card, a story's main part
+  and meta, a city's awards and ranks, the front page's awards panel. When a page changes (a story
+  published on it), only the fragments whose versions moved are drawn again.
+The page cache (citynews.pagecache) answers before both with no query at all, but a publish retires
+all of it at once; these keep warm everything the publish did not touch.
 
 Where the versions come from (PostgreSQL):
 - a row's own version is its ``xmin`` (the id of the transaction that wrote this version of the row)
@@ -13,19 +18,21 @@ Where the versions come from (PostgreSQL):
   one elsewhere). Any change moves them, a save, a bulk update or raw SQL, with no trigger and no
   shared row to lock. They are read in the same query as the row, so a key always matches the data
   it was read with;
-- the links of a story (its photos, tags, cities and reported facts) are listed with their ids and
-  versions in the story's own query (``ArticleQuerySet.with_fragment_versions``);
+- a story's links (its photos, tags, cities and reported facts) are listed with their ids and
+  versions in the story's own query (``ArticleQuerySet.for_story_page``);
 - the award and ranking tables, which many pages show, share one version kept by statement-level
   triggers (citynews.models.FragmentDimension), read as a scalar subquery of the page's query.
+Which stories a list shows is read on every request, with the live rule and the time of the request,
+so drafts never leak and a scheduled story appears on time. Every key also holds the release (a
+digest of the code and of the static files' manifest) and the active time zone.
 
-Which stories a list shows is never cached here: lists are queried on every request (drafts never
-leak, and a scheduled story appears on time); only the markup of each story in them is.
-
-On SQLite (the embedded default) nothing is cached: every fragment is rendered on every request.
-A cache that is down is a miss (citynews.cache), so the page is rendered as if nothing was cached.
+On SQLite (the embedded default) nothing is kept: every page is drawn on every request. A cache that
+is down is a miss (citynews.cache): the page is drawn as if nothing was kept.
 """
 
+import functools
 import hashlib
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
@@ -35,9 +42,13 @@ from django.http import HttpResponse
 from django.utils import timezone
 from markupsafe import Markup
 
+from . import metrics
 from .models import FragmentDimension
 
 KEY_PREFIX = "fragment:1"
+# What the code draws is part of every key: a deploy that changes a template, a view or a static file's name
+# must not serve what the previous release drew.
+RELEASE_SOURCES = ("templates", "articles", "awards", "citynews")
 
 AWARDS_VERSION_SQL = "(SELECT version::text FROM citynews_fragment_dimension WHERE name = 'awards')"
 
@@ -65,6 +76,20 @@ def _cache():
     return caches[settings.PAGE_CACHE_ALIAS]
 
 
+@functools.cache
+def release():
+    """A digest of the code that draws readers' pages and of the static files' manifest, read once per process."""
+    digest = hashlib.sha256()
+    base = Path(settings.BASE_DIR)
+    for path in sorted(path for folder in RELEASE_SOURCES for path in (base / folder).rglob("*")):
+        if path.suffix in {".py", ".html", ".svg", ".xml"} and "migrations" not in path.parts:
+            digest.update(path.relative_to(base).as_posix().encode() + path.read_bytes())
+    manifest = Path(settings.STATIC_ROOT or "") / "staticfiles.json"
+    if settings.STATIC_ROOT and manifest.is_file():
+        digest.update(manifest.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def key(kind, *versions):
     """The cache key of a ``kind`` of fragment showing rows at these versions; None (never cached) when a version
     is unknown, e.g. a query that did not read it or a dimension row that is missing."""
@@ -72,7 +97,7 @@ def key(kind, *versions):
         return None
     # Times are shown in the active time zone. Hashed: a page's versions run to kilobytes.
     versions = "|".join([*map(str, versions), timezone.get_current_timezone_name()])
-    return f"{KEY_PREFIX}:{kind}:{hashlib.sha256(versions.encode()).hexdigest()}"
+    return f"{KEY_PREFIX}:{release()}:{kind}:{hashlib.sha256(versions.encode()).hexdigest()}"
 
 
 def cached(fragment_key, render):
@@ -80,10 +105,19 @@ def cached(fragment_key, render):
     if not fragment_key or not enabled():
         return render()
     value = _cache().get(fragment_key)
+    _count(fragment_key, hits=int(value is not None), misses=int(value is None))
     if value is None:
         value = render()
         _cache().set(fragment_key, value, settings.FRAGMENT_CACHE_SECONDS)
     return value
+
+
+def _count(fragment_key, hits, misses):
+    kind = fragment_key.split(":")[3]
+    if hits:
+        metrics.fragment_lookups.labels(kind=kind, result="hit").inc(hits)
+    if misses:
+        metrics.fragment_lookups.labels(kind=kind, result="miss").inc(misses)
 
 
 def cached_markup_for_each(items, key_of, render):
@@ -97,6 +131,7 @@ def cached_markup_for_each(items, key_of, render):
         return [Markup(html) for html in render(items)]
     found = _cache().get_many(keys)
     missing = [index for index, fragment_key in enumerate(keys) if fragment_key not in found]
+    _count(keys[0], hits=len(keys) - len(missing), misses=len(missing))
     if missing:
         markup = render([items[index] for index in missing])
         rendered = {keys[index]: str(html) for index, html in zip(missing, markup, strict=True)}
@@ -111,13 +146,15 @@ class VersionedPageMixin:
     ``page_versions()`` returns them (articles.page_versions; a row of them, kept in ``versions_shown`` for
     the page's own use), or None when the page cannot be kept
     (not found, or a request the page decides on by itself). Only anonymous readers' requests with no
-    query parameter but ``page`` use it: an editor's page may show what readers do not, and made-up
+    query parameter but ``whole_page_parameters`` use it: an editor's page may show what readers do not, and made-up
     parameters must not fill the cache. The page cache (citynews.pagecache) answers before this, with
     no query at all, until a publish retires it; then only the pages whose versions changed are drawn
     again.
     """
 
     versions_shown = None
+    # The query parameters a kept page may have: any other is drawn afresh and not kept.
+    whole_page_parameters = {"page"}
 
     def page_versions(self):
         return None
@@ -131,6 +168,7 @@ class VersionedPageMixin:
         if not fragment_key:
             return super().get(request, *args, **kwargs)
         content = _cache().get(fragment_key)
+        _count(fragment_key, hits=int(content is not None), misses=int(content is None))
         if content is not None:
             return HttpResponse(content)
         response = super().get(request, *args, **kwargs)
@@ -139,6 +177,5 @@ class VersionedPageMixin:
             _cache().set(fragment_key, response.content, settings.FRAGMENT_CACHE_SECONDS)
         return response
 
-    @staticmethod
-    def keeps_whole_page(request):
-        return settings.SESSION_COOKIE_NAME not in request.COOKIES and set(request.GET) <= {"page"}
+    def keeps_whole_page(self, request):
+        return settings.SESSION_COOKIE_NAME not in request.COOKIES and set(request.GET) <= self.whole_page_parameters

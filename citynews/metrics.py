@@ -26,6 +26,11 @@ request_duration = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
 )
 page_cache_lookups = Counter("citynews_page_cache_lookups", "Anonymous page-cache lookups, by result.", ["result"])
+fragment_lookups = Counter(
+    "citynews_fragment_lookups",
+    "Rendered fragments looked up (citynews.fragments), by kind and result.",
+    ["kind", "result"],
+)
 cache_errors = Counter(
     "citynews_cache_errors", "Cache operations that failed (server down, hung, full).", ["operation"]
 )

@@ -70,6 +70,7 @@ class World:
             self.author.get_absolute_url(),
             self.shenzhen.get_absolute_url(),
             self.neighbour.get_absolute_url(),  # its related stories
+            self.entry.ranking.get_absolute_url(),  # the stories that report the ranking
         ]
 
     def every_page(self):
@@ -196,6 +197,8 @@ def test_a_rank_changed_shows_on_the_story_the_city_and_the_front_page(client, w
     for url in [world.story_url, world.shenzhen.get_absolute_url(), "/"]:
         text = page_text(client, url)
         assert "7th" in text and "3rd" not in text, url
+    table = parse(client.get(world.entry.ranking.get_absolute_url())).select_one("table tbody tr")
+    assert table.select_one("td, th").get_text(strip=True) == "7"
 
 
 def test_a_city_renamed_shows_on_the_story_and_in_the_citys_facts(client, world):
@@ -233,6 +236,7 @@ def test_a_story_published_shows_on_every_list_and_beside_the_stories_it_relates
         tags=["Expo"],
     )
     draft.cities.set([world.shenzhen])
+    draft.ranking_entries.set([world.entry])
     for url in world.every_page():
         assert "Futian opens an AI hub" not in page_text(client, url), url
     if how == "save":
@@ -253,6 +257,7 @@ def test_a_scheduled_story_appears_on_every_list_when_its_time_comes(client, wor
         title="Futian opens an AI hub", published_at=soon, section=world.section, author=world.author, tags=["Expo"]
     )
     scheduled.cities.set([world.shenzhen])
+    scheduled.ranking_entries.set([world.entry])
     for url in world.every_page():
         assert "Futian opens an AI hub" not in page_text(client, url), url
     later = soon + timedelta(minutes=1)
