@@ -113,6 +113,11 @@ NGINX_TARGET = 0.5  # a page through the microcache, as a share of the static fi
 REGAIN_TARGET_SECONDS = 30
 
 
+def progress(message):
+    """Where a long run is, on stderr (the report goes to stdout)."""
+    print(f"{time.strftime('%H:%M:%S')} {message}", file=sys.stderr, flush=True)
+
+
 def manage(*args, env=None):
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env or ENV, check=True)
 
@@ -447,9 +452,12 @@ def measure_regain(base, url_list):
     """Steady rate of the mixed load with a warm page cache, then a publish and consecutive windows:
     (not 200 in the fill, steady, [(seconds since the publish at the window's end, req/s, hits, responses,
     errors)])."""
+    progress("regain: filling the page cache with every URL of the mixed load")
     failed = fill_page_cache(base, url_list)
+    progress("regain: warming and measuring the steady rate")
     mixed_load(base, url_list, REGAIN_WARM_SECONDS)  # warm-up, discarded: the workers and connections warm
     steady = mixed_load(base, url_list, REGAIN_STEADY_SECONDS)
+    progress("regain: publishing a story")
     publish_a_story()
     published = time.monotonic()
     windows = []
@@ -524,6 +532,13 @@ def regain_lines(url_count, failed, steady, windows):
     return lines
 
 
+def verdict(missed):
+    """met, or NOT met with the pages that missed and their shares."""
+    if not missed:
+        return "met"
+    return "NOT met (" + ", ".join(f"{page} {value:.0%}" for page, value in missed.items()) + ")"
+
+
 def target_lines(states, nginx_results, steady, windows):
     """Each target, met or not, from the numbers above; a missed one names its pages and their shares."""
     lines = ["targets:"]
@@ -531,17 +546,11 @@ def target_lines(states, nginx_results, steady, windows):
         results = states[state]
         shares = {page: share(results[page][0], results[floor][0]) for page in pages if page in results}
         missed = {page: value for page, value in shares.items() if value < target}
-        lines.append(
-            f"  {state} >= {target:.0%} of {floor} for {', '.join(shares)}: "
-            + ("met" if not missed else "NOT met (" + ", ".join(f"{p} {v:.0%}" for p, v in missed.items()) + ")")
-        )
+        lines.append(f"  {state} >= {target:.0%} of {floor} for {', '.join(shares)}: {verdict(missed)}")
     static = nginx_results["static"][0]
-    missed = {page: share(nginx_results[page][0], static) for page in NGINX_PAGES}
-    missed = {page: value for page, value in missed.items() if value < NGINX_TARGET}
-    lines.append(
-        f"  nginx microcache >= {NGINX_TARGET:.0%} of nginx static for {', '.join(NGINX_PAGES)}: "
-        + ("met" if not missed else "NOT met (" + ", ".join(f"{p} {v:.0%}" for p, v in missed.items()) + ")")
-    )
+    shares = {page: share(nginx_results[page][0], static) for page in NGINX_PAGES}
+    missed = {page: value for page, value in shares.items() if value < NGINX_TARGET}
+    lines.append(f"  nginx microcache >= {NGINX_TARGET:.0%} of nginx static for {', '.join(shares)}: {verdict(missed)}")
     regained = regained_after(steady, windows)
     met = regained is not None and regained <= REGAIN_TARGET_SECONDS
     lines.append(
@@ -598,17 +607,22 @@ def main():
     manage("dbshell", "--", "-q", "-c", "VACUUM ANALYZE")
     manage("collectstatic", "--noinput", "--verbosity", "0")
     setup_django()
+    progress("in-process costs of each page")
     rows = page_costs()
     with tempfile.TemporaryDirectory(prefix="citynews-bench-") as scratch:
         url_list, url_count = write_mixed_urls(Path(scratch))
         states = {}
+        progress("cold: no page cache, no fragments")
         with gunicorn(page_cache_seconds=0, fragment_cache_seconds=0) as base:
             states["cold"] = measure_pages(base, rows)
             search_unqueued = measure_search_unqueued(base, rows)
+        progress("after a publish: no page cache, fragments warm")
         with gunicorn(page_cache_seconds=0, fragment_cache_seconds=FRAGMENTS_ON) as base:
             states["after publish"] = measure_pages(base, rows)
+        progress("cached: page cache on")
         with gunicorn(page_cache_seconds=300, fragment_cache_seconds=FRAGMENTS_ON) as base:
             states["cached"] = measure_pages(base, rows)
+            progress("nginx's microcache in front of the cached gunicorn")
             with nginx(PORT) as nginx_base:
                 nginx_results = measure_nginx(nginx_base, rows)
             failed, steady, windows = measure_regain(base, url_list)
