@@ -16,11 +16,17 @@ same run: a plain Django view, and a view running one query and a tiny template.
 5. regain: state 3's gunicorn under a mixed load of thousands of reader URLs picked at random
    (bench/mixed.lua): the page cache is filled with every URL once, the load warms for 20 s and its steady
    rate is measured over 10 s; then a story is saved as an editor would (retiring the page cache) and
-   consecutive 5-second wrk windows show the rate and the page-cache hit share as it comes back.
+   consecutive 5-second wrk windows show the rate and the page-cache hit share as it comes back; the
+   regain time is the end of the first window at 90% of the steady rate (5-second resolution).
 
 Each page's queries, PostgreSQL's time for them and the app's own CPU time per request are measured
-in-process, with fragments off and again with them warm. The report ends with the targets, met or not.
-It is printed and written to bench/results/.
+in-process, with fragments off and again with them warm (override_settings(FRAGMENT_CACHE_SECONDS=...):
+the app must read that setting when it renders, not copy it at import). The report ends with the
+targets, met or not. It is printed and written to bench/results/; progress goes to stderr.
+
+Needs wrk and nginx (Debian: apt-get install wrk nginx-light). All states share one Redis database
+(BENCH_REDIS_URL), which the benchmark does not empty: the caches it turns off are not read, and the
+warm-up runs fill the ones it turns on.
 
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/citynews_bench),
 BENCH_ARTICLES (100000), BENCH_DURATION seconds per page and state (10), BENCH_CONNECTIONS (16),
