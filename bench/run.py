@@ -536,7 +536,7 @@ def regain_lines(url_count, failed, steady, windows):
     regained = regained_after(steady, windows)
     lines.append(
         f"  back to {REGAINED_SHARE:.0%} of steady: "
-        + (f"by {regained:.0f} s after the publish" if regained is not None else f"not within {REGAIN_SECONDS} s")
+        + (f"by {regained:.1f} s after the publish" if regained is not None else f"not within {REGAIN_SECONDS} s")
     )
     return lines
 
@@ -565,7 +565,7 @@ def target_lines(states, nginx_results, steady, windows):
     lines.append(
         f"  regained {REGAINED_SHARE:.0%} of the steady rate within {REGAIN_TARGET_SECONDS} s of a publish: "
         + ("met" if met else "NOT met")
-        + (f" ({regained:.0f} s)" if regained is not None else "")
+        + (f" ({regained:.1f} s)" if regained is not None else "")
     )
     return lines
 
