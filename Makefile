@@ -48,9 +48,9 @@ test: install-dev lint
 test-fast: install-dev
 	$(BIN)/python -m pytest -m "not browser and not ops" $(PYTEST_ARGS)
 
-# The benchmark (bench/run.py): 100,000 stories on the local PostgreSQL, gunicorn, wrk.
+# The benchmark (bench/run.py): 100,000 stories on the local PostgreSQL, gunicorn, wrk, nginx's microcache.
 bench: install
-	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
+	@(command -v wrk && command -v nginx) >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light)
 	$(BIN)/python bench/run.py
 
 clean:
