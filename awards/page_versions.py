@@ -6,8 +6,7 @@ them (citynews.fragments.VersionedPageMixin).
 
 from django.utils import timezone
 
-from articles.models import CARD_VERSION_SQL
-from articles.page_versions import LIVE, SECTIONS, read_versions
+from articles.page_versions import CARD_SQL, LIVE, SECTIONS, read_versions
 from citynews import fragments
 
 from .models import REPORTING_STORIES_SQL
@@ -16,7 +15,7 @@ from .models import REPORTING_STORIES_SQL
 # districts. The city, its districts and its awards and ranks are award tables: their version covers them.
 CITY_PAGE_SQL = f"""
 WITH news AS (
-    SELECT articles_article.id || '.' || {CARD_VERSION_SQL} AS version, published_at, id FROM articles_article
+    SELECT {CARD_SQL} AS version, published_at, id FROM articles_article
     WHERE {LIVE} AND articles_article.id IN (
         SELECT newest.article_id FROM awards_city city
         JOIN awards_city family ON family.id = city.id OR family.parent_id = city.id
@@ -29,8 +28,8 @@ WITH news AS (
     )
     ORDER BY published_at DESC, id DESC LIMIT %(limit)s
 )
-SELECT awards_city.id, {fragments.AWARDS_VERSION_SQL}, {REPORTING_STORIES_SQL.replace("%s", "%(now)s")},
-    (SELECT string_agg(version, ',' ORDER BY published_at DESC, id DESC) FROM news), {SECTIONS}
+SELECT awards_city.id, {fragments.AWARDS_VERSION_SQL}, coalesce({REPORTING_STORIES_SQL.replace("%s", "%(now)s")}, ''),
+    coalesce((SELECT string_agg(version, ',' ORDER BY published_at DESC, id DESC) FROM news), ''), {SECTIONS}
 FROM awards_city WHERE awards_city.slug = %(slug)s
 """
 
@@ -43,7 +42,7 @@ def city_page(slug, stories):
 # A ranking's page: its table (award tables) and the live stories that report any of its entries.
 RANKING_PAGE_SQL = f"""
 WITH stories AS (
-    SELECT articles_article.id || '.' || {CARD_VERSION_SQL} AS version, published_at, id FROM articles_article
+    SELECT {CARD_SQL} AS version, published_at, id FROM articles_article
     WHERE {LIVE} AND articles_article.id IN (
         SELECT link.article_id FROM articles_article_ranking_entries link
         JOIN awards_rankingentry entry ON entry.id = link.rankingentry_id
@@ -52,7 +51,7 @@ WITH stories AS (
     ORDER BY published_at DESC, id DESC LIMIT %(limit)s
 )
 SELECT awards_ranking.id, {fragments.AWARDS_VERSION_SQL},
-    (SELECT string_agg(version, ',' ORDER BY published_at DESC, id DESC) FROM stories), {SECTIONS}
+    coalesce((SELECT string_agg(version, ',' ORDER BY published_at DESC, id DESC) FROM stories), ''), {SECTIONS}
 FROM awards_ranking WHERE slug = %(slug)s AND year = %(year)s
 """
 

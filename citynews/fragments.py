@@ -24,7 +24,7 @@ Where the versions come from (PostgreSQL):
   triggers (citynews.models.FragmentDimension), read as a scalar subquery of the page's query.
 Which stories a list shows is read on every request, with the live rule and the time of the request,
 so drafts never leak and a scheduled story appears on time. Every key also holds the release (a
-digest of the code and of the static files' manifest) and the active time zone.
+digest of the code and of the static files' manifest), the active time zone and the script prefix.
 
 On SQLite (the embedded default) nothing is kept: every page is drawn on every request. A cache that
 is down is a miss (citynews.cache): the page is drawn as if nothing was kept.
@@ -39,6 +39,7 @@ from django.core.cache import caches
 from django.db import connections
 from django.db.models.expressions import RawSQL
 from django.http import HttpResponse
+from django.urls import get_script_prefix
 from django.utils import timezone
 from markupsafe import Markup
 
@@ -95,8 +96,9 @@ def key(kind, *versions):
     is unknown, e.g. a query that did not read it or a dimension row that is missing."""
     if any(version is None for version in versions):
         return None
-    # Times are shown in the active time zone. Hashed: a page's versions run to kilobytes.
-    versions = "|".join([*map(str, versions), timezone.get_current_timezone_name()])
+    # Times are shown in the active time zone, and links under the prefix the site is served at (SCRIPT_NAME).
+    # Hashed: a page's versions run to kilobytes.
+    versions = "|".join([*map(str, versions), timezone.get_current_timezone_name(), get_script_prefix()])
     return f"{KEY_PREFIX}:{release()}:{kind}:{hashlib.sha256(versions.encode()).hexdigest()}"
 
 
