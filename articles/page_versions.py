@@ -95,19 +95,19 @@ STORY_LISTS = {
         "SELECT NULL::bigint AS id, '' AS version",
         "articles_article",
         "TRUE",
-        "articles_article.published_at, articles_article.id",
+        ("articles_article.published_at", "articles_article.id"),
     ),
     "section": (
         f"SELECT id, {fragments.row_version_sql('articles_section')} FROM articles_section WHERE slug = %(slug)s",
         "articles_article",
         "articles_article.section_id = entity.id",
-        "articles_article.published_at, articles_article.id",
+        ("articles_article.published_at", "articles_article.id"),
     ),
     "author": (
         f"SELECT id, {fragments.row_version_sql('articles_author')} FROM articles_author WHERE slug = %(slug)s",
         "articles_article",
         "articles_article.author_id = entity.id",
-        "articles_article.published_at, articles_article.id",
+        ("articles_article.published_at", "articles_article.id"),
     ),
     # ArticleQuerySet.tagged(): the tag's timeline; the page also names a city the tag may be (awards).
     "tag": (
@@ -115,14 +115,14 @@ STORY_LISTS = {
         " FROM taggit_tag WHERE slug = %(slug)s",
         "articles_tag_timeline timeline JOIN articles_article ON articles_article.id = timeline.article_id",
         "timeline.tag_id = entity.id AND timeline.published_at <= %(now)s",
-        "timeline.published_at, timeline.article_id",  # the timeline's own index order
+        ("timeline.published_at", "timeline.article_id"),  # the timeline's own index order
     ),
 }
 
 
 def story_list_sql(entity, source, condition, order):
     """``order``: the list's time and id columns, newest first."""
-    time_column, id_column = order.split(", ")
+    time_column, id_column = order
     return f"""
 WITH entity (id, version) AS ({entity}),
 shown AS (
