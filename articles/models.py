@@ -11,7 +11,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import connections, models, router
-from django.db.models import Exists, F, FilteredRelation, OuterRef, Prefetch, Q, Value, Window
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, Value, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
 from django.db.models.signals import post_delete, post_save, pre_save
@@ -145,23 +145,16 @@ class ArticleQuerySet(models.QuerySet):
             count += 1
         return count
 
-    def for_listing(self, with_body=False, join_lead_photo=True):
+    def for_listing(self, with_body=False):
         """What a list of story cards needs: section and lead photo, not the (long) body. One query.
 
         The lead photo comes in the same row through a join: a story has at most one (a unique
-        constraint), so the join never repeats a story. A page cut from a larger ranked set (search
-        ranks a thousand candidates) passes ``join_lead_photo=False``: the photos of the page's
-        stories alone are then fetched by a second query, not one per candidate.
+        constraint), so the join never repeats a story.
         """
         stories = self.annotate(card_version=RawSQL(CARD_VERSION_SQL, ())) if self._versions_readable() else self
-        if join_lead_photo:
-            listing = stories.annotate(
-                lead=FilteredRelation("photos", condition=Q(photos__is_lead=True)), lead_photo_joined=Value(True)
-            ).select_related("section", "lead")
-        else:
-            listing = stories.select_related("section").prefetch_related(
-                Prefetch("photos", queryset=Photo.objects.filter(is_lead=True), to_attr="lead_photos")
-            )
+        listing = stories.annotate(
+            lead=FilteredRelation("photos", condition=Q(photos__is_lead=True)), lead_photo_joined=Value(True)
+        ).select_related("section", "lead")
         return listing.defer("search_vector") if with_body else listing.defer("body", "rendered_body", "search_vector")
 
     def for_detail(self):
@@ -531,8 +524,6 @@ class Article(models.Model):
         if getattr(self, "lead_photo_joined", False):
             # Joined by for_listing(); a story without a lead photo has no "lead" at all.
             return self.__dict__.get("lead")
-        if (prefetched := getattr(self, "lead_photos", None)) is not None:
-            return prefetched[0] if prefetched else None
         return next((photo for photo in self.photos.all() if photo.is_lead), None)
 
     @cached_property

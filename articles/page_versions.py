@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from citynews import fragments
 
+from . import search
 from .models import STORY_VERSION_SQL, Article
 
 ARTICLE_TYPE = "(SELECT id FROM django_content_type WHERE app_label = 'articles' AND model = 'article')"
@@ -185,6 +186,34 @@ def front_page(picks, newest, per_section):
     stories' of each part, the award tables' (4th) and the sections'."""
     params = {"now": timezone.now(), "picks": picks, "newest": newest, "per_section": per_section}
     return read_versions(FRONT_PAGE_SQL, params)
+
+
+# The search page (articles.search): the live stories matching the query, the newest MAX_CANDIDATES of them in
+# their rank's order, how many there are, and the versions of the cards of the page asked for. The query is the
+# search itself, so the page is kept only as long as the same stories match in the same order.
+SEARCH_PAGE_SQL = f"""
+WITH candidates AS (
+    SELECT articles_article.id, articles_article.published_at,
+        ts_rank(articles_article.search_vector, websearch_to_tsquery('{search.SEARCH_CONFIG}', %(query)s)) AS rank
+    FROM articles_article
+    WHERE {LIVE} AND articles_article.search_vector @@ websearch_to_tsquery('{search.SEARCH_CONFIG}', %(query)s)
+    ORDER BY articles_article.published_at DESC, articles_article.id DESC LIMIT {search.MAX_CANDIDATES}
+),
+ranked AS (
+    SELECT id, row_number() OVER (ORDER BY rank DESC, published_at DESC, id DESC) AS place FROM candidates
+)
+SELECT (SELECT count(*) FROM candidates)::text,
+    coalesce((SELECT string_agg({CARD_SQL}, ',' ORDER BY ranked.place) FROM ranked
+              JOIN articles_article ON articles_article.id = ranked.id
+              WHERE ranked.place > %(offset)s AND ranked.place <= %(offset)s + %(limit)s), ''),
+    {fragments.AWARDS_VERSION_SQL}, {SECTIONS}
+"""
+
+
+def search_page(query, page_number, page_size):
+    """The versions the results page ``page_number`` of a search for ``query`` (cleaned) shows at."""
+    params = {"query": query, "now": timezone.now(), "offset": (page_number - 1) * page_size, "limit": page_size}
+    return read_versions(SEARCH_PAGE_SQL, params)
 
 
 def story_page(slug, day):

@@ -396,9 +396,10 @@ class ArchiveIndexView(ListPageMetaMixin, MissingPageMixin, ListView):
 
 
 class SearchView(ArticleListView):
-    versioned_list = None  # results are drawn for each query
     template_name = "articles/search_results.html"
     paginate_by = 10
+    # A search for the same words is kept whole while the same stories match (page_versions.search_page).
+    whole_page_parameters = {"q", "page"}
     # Search says how many stories match: the count is bounded by search.MAX_CANDIDATES.
     paginator_class = Paginator
 
@@ -406,10 +407,16 @@ class SearchView(ArticleListView):
         self.query = search.clean_query(request.GET.get("q", ""))
         return super().get(request, *args, **kwargs)
 
+    def page_versions(self):
+        page = self.request.GET.get("page", "1")
+        if not self.query or not page.isdigit() or not 1 <= int(page) <= MAX_PAGE:
+            return None
+        return page_versions.search_page(self.query, int(page), self.paginate_by)
+
     def get_queryset(self):
         # An empty or punctuation-only query needs no database work at all.
         if not self.query:
-            return Article.objects.none()
+            return search.SearchResults(self.query, [])
         return search.search_articles(self.query)
 
     def page_title(self):

@@ -71,6 +71,7 @@ class World:
             self.shenzhen.get_absolute_url(),
             self.neighbour.get_absolute_url(),  # its related stories
             self.entry.ranking.get_absolute_url(),  # the stories that report the ranking
+            "/search/?q=story",  # every standfirst has the word (tests.conftest.make_article)
         ]
 
     def every_page(self):
@@ -250,6 +251,20 @@ def test_a_second_reader_gets_the_story_page_from_fragments(client, world):
     with CaptureQueriesContext(connection) as cold:
         client.get(world.story_url)
     assert len(cold.captured_queries) > len(warm.captured_queries)
+
+
+@on_postgres
+def test_a_search_asked_again_is_one_query_and_never_another_searchs_page(client, world):
+    for n in range(12):
+        make_article(title=f"Harbin story {n}")
+    first_page = page_text(client, "/search/?q=harbin")
+    with CaptureQueriesContext(connection) as again:
+        assert page_text(client, "/search/?q=harbin") == first_page
+    assert len(again.captured_queries) == 1  # the search itself, with the versions of what it found
+    assert "Harbin story 0" in first_page and "Shenzhen wins an award" not in first_page
+    second_page = page_text(client, "/search/?q=harbin&page=2")
+    assert "Harbin story 11" in second_page and "Harbin story 0" not in second_page
+    assert "Shenzhen wins an award" in page_text(client, "/search/?q=shenzhen")
 
 
 @on_postgres
