@@ -191,18 +191,21 @@ class ArticleQuerySet(models.QuerySet):
             front_page_pick__isnull=False,
         ).order_by("front_page_pick__position", "-published_at", "-id")
 
-    def newest_per_section(self, sections, limit):
-        """Up to ``limit`` newest stories of each of ``sections``, in one query, newest first overall."""
+    def newest_per_section(self, sections, limit, excluding=()):
+        """Up to ``limit`` newest stories of each of ``sections`` but those in ``excluding`` (ids), in one query,
+        newest first overall."""
         if not sections:
             return self.none()
+        stories = self.exclude(pk__in=excluding) if excluding else self
         parts = [
-            self.filter(section=section).order_by("-published_at", "-id").values("pk")[:limit] for section in sections
+            stories.filter(section=section).order_by("-published_at", "-id").values("pk")[:limit]
+            for section in sections
         ]
         if connections[self.db].features.supports_slicing_ordering_in_compound:
             chosen = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
             return self.filter(pk__in=chosen).order_by("-published_at", "-id")
         # SQLite cannot limit the parts of a UNION: number each section's stories instead.
-        numbered = self.filter(section__in=sections).annotate(
+        numbered = stories.filter(section__in=sections).annotate(
             place_in_section=Window(
                 RowNumber(), partition_by=F("section_id"), order_by=[F("published_at").desc(), F("id").desc()]
             )

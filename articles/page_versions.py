@@ -17,7 +17,7 @@ import hashlib
 import re
 from datetime import datetime, time, timedelta
 
-from django.db import connections
+from django.db import DatabaseError, connections
 from django.utils import timezone
 
 from citynews import fragments
@@ -227,12 +227,19 @@ def read_versions(sql, params):
     """The one row of versions ``sql`` reads, or None."""
     connection = connections[Article.objects.db]
     name, positional, order = _prepared(sql)
-    with connection.cursor() as cursor:
-        if name not in _prepared_on(connection):
-            cursor.execute(f"PREPARE {name} AS {positional}")
-            _prepared_on(connection).add(name)
-        cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(order))})", [params[key] for key in order])
-        rows = cursor.fetchall()
+    execute = f"EXECUTE {name} ({', '.join(['%s'] * len(order))})"
+    if name not in _prepared_on(connection):
+        # In the same round trip: a page costs the same queries on a connection's first request as on the next.
+        execute = f"PREPARE {name} AS {positional.replace('%', '%%')}; {execute}"
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(execute, [params[key] for key in order])
+            rows = cursor.fetchall()
+    except DatabaseError:
+        # The PREPARE may have run before the failure: the next request asks the session what it holds.
+        connection._citynews_prepared = None
+        raise
+    _prepared_on(connection).add(name)
     # None: not found (the page answers 404 itself), or more than one match (the page decides what that is).
     return rows[0] if len(rows) == 1 else None
 
@@ -248,9 +255,14 @@ def _prepared(sql):
 
 
 def _prepared_on(connection):
-    """The statements prepared on ``connection``'s current session (a new session after a reconnect has none)."""
+    """The statements prepared on ``connection``'s current session (a new session after a reconnect has none;
+    after a failed query, the session is asked)."""
     session = connection.connection
     if getattr(connection, "_citynews_prepared_session", None) is not session:
         connection._citynews_prepared_session = session
         connection._citynews_prepared = set()
+    if connection._citynews_prepared is None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM pg_prepared_statements")
+            connection._citynews_prepared = {name for (name,) in cursor.fetchall()}
     return connection._citynews_prepared

@@ -10,10 +10,11 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from articles import page_versions
 from articles.models import Article, Author
 from awards.models import City
 from citynews import fragments
@@ -265,6 +266,18 @@ def test_a_search_asked_again_is_one_query_and_never_another_searchs_page(client
     second_page = page_text(client, "/search/?q=harbin&page=2")
     assert "Harbin story 11" in second_page and "Harbin story 0" not in second_page
     assert "Shenzhen wins an award" in page_text(client, "/search/?q=shenzhen")
+
+
+@on_postgres
+def test_a_versions_query_failing_after_its_prepare_leaves_the_connection_usable(client, world):
+    raw_sql("DEALLOCATE ALL")
+    connection._citynews_prepared = set()
+    day = timezone.localdate(world.story.published_at)
+    bad_time = {"slug": world.story.slug, "since": "not a time", "until": "not a time", "now": timezone.now()}
+    with pytest.raises(DatabaseError), transaction.atomic():
+        page_versions.read_versions(page_versions.STORY_PAGE_SQL, bad_time)  # prepared, then the EXECUTE fails
+    assert page_versions.story_page(world.story.slug, day) is not None
+    assert "Shenzhen wins an award" in page_text(client, world.story_url)
 
 
 @on_postgres
