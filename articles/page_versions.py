@@ -257,6 +257,7 @@ def _prepared(sql):
 def _prepared_on(connection):
     """The statements prepared on ``connection``'s current session (a new session after a reconnect has none;
     after a failed query, the session is asked)."""
+    connection.ensure_connection()  # a request's first query may be this one
     session = connection.connection
     if getattr(connection, "_citynews_prepared_session", None) is not session:
         connection._citynews_prepared_session = session

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -278,6 +278,16 @@ def test_a_versions_query_failing_after_its_prepare_leaves_the_connection_usable
         page_versions.read_versions(page_versions.STORY_PAGE_SQL, bad_time)  # prepared, then the EXECUTE fails
     assert page_versions.story_page(world.story.slug, day) is not None
     assert "Shenzhen wins an award" in page_text(client, world.story_url)
+
+
+@on_postgres
+def test_a_versions_query_can_be_a_new_connections_first_query(world):
+    fresh = connections.create_connection("default")  # not connected yet, as in a worker's first request
+    try:
+        assert page_versions._prepared_on(fresh) == set()
+        assert fresh.connection is not None
+    finally:
+        fresh.close()
 
 
 @on_postgres
