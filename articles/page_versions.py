@@ -188,15 +188,18 @@ def front_page(picks, newest, per_section):
     return read_versions(FRONT_PAGE_SQL, params)
 
 
-# The search page (articles.search): the live stories matching the query, the newest MAX_CANDIDATES of them in
-# their rank's order, how many there are, and the versions of the cards of the page asked for. The query is the
-# search itself, so the page is kept only as long as the same stories match in the same order.
-SEARCH_PAGE_SQL = f"""
+# The search page (articles.search). Best match: the live stories matching the query, the newest MAX_CANDIDATES of
+# them in their rank's order, how many there are, and the versions of the cards of the page asked for. Newest
+# first: the page's matches with one more, which tells whether another page follows. Each query is the search
+# itself, so the page is kept only as long as the same stories match in the same order.
+_MATCHES = f"""{LIVE}
+    AND articles_article.search_vector @@ websearch_to_tsquery('{search.SEARCH_CONFIG}', %(query)s)"""
+SEARCH_PAGE_SQL = {
+    "relevance": f"""
 WITH candidates AS (
     SELECT articles_article.id, articles_article.published_at,
         ts_rank(articles_article.search_vector, websearch_to_tsquery('{search.SEARCH_CONFIG}', %(query)s)) AS rank
-    FROM articles_article
-    WHERE {LIVE} AND articles_article.search_vector @@ websearch_to_tsquery('{search.SEARCH_CONFIG}', %(query)s)
+    FROM articles_article WHERE {_MATCHES}
     ORDER BY articles_article.published_at DESC, articles_article.id DESC LIMIT {search.MAX_CANDIDATES}
 ),
 ranked AS (
@@ -207,13 +210,25 @@ SELECT (SELECT count(*) FROM candidates)::text,
               JOIN articles_article ON articles_article.id = ranked.id
               WHERE ranked.place > %(offset)s AND ranked.place <= %(offset)s + %(limit)s), ''),
     {fragments.AWARDS_VERSION_SQL}, {SECTIONS}
-"""
+""",
+    "newest": f"""
+WITH shown AS (
+    SELECT {CARD_SQL} AS version, articles_article.published_at, articles_article.id
+    FROM articles_article WHERE {_MATCHES}
+    ORDER BY articles_article.published_at DESC, articles_article.id DESC LIMIT %(limit)s + 1 OFFSET %(offset)s
+)
+SELECT coalesce((SELECT string_agg(version, ',' ORDER BY published_at DESC, id DESC) FROM shown), ''),
+    {fragments.AWARDS_VERSION_SQL}, {SECTIONS}
+""",
+}
 
 
-def search_page(query, page_number, page_size):
-    """The versions the results page ``page_number`` of a search for ``query`` (cleaned) shows at."""
+def search_page(query, sort, page_number, page_size):
+    """The versions the results page ``page_number`` of a search for ``query`` (cleaned) in ``sort`` order shows."""
     params = {"query": query, "now": timezone.now(), "offset": (page_number - 1) * page_size, "limit": page_size}
-    return read_versions(SEARCH_PAGE_SQL, params)
+    # Planned for each query, never prepared: a plan made for no query in particular could walk the whole
+    # table for a rare word (its best plan is the full-text index), or the index for a common one.
+    return read_versions(SEARCH_PAGE_SQL[sort], params, prepare=False)
 
 
 def story_page(slug, day):
@@ -223,25 +238,34 @@ def story_page(slug, day):
     return read_versions(STORY_PAGE_SQL, {"slug": slug, "since": since, "until": until, "now": timezone.now()})
 
 
-def read_versions(sql, params):
-    """The one row of versions ``sql`` reads, or None."""
+def read_versions(sql, params, prepare=True):
+    """The one row of versions ``sql`` reads, or None. Prepared once per connection unless told otherwise."""
     connection = connections[Article.objects.db]
+    rows = _run_prepared(connection, sql, params) if prepare else _run(connection, sql, params)
+    # None: not found (the page answers 404 itself), or more than one match (the page decides what that is).
+    return rows[0] if len(rows) == 1 else None
+
+
+def _run(connection, sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _run_prepared(connection, sql, params):
     name, positional, order = _prepared(sql)
     execute = f"EXECUTE {name} ({', '.join(['%s'] * len(order))})"
     if name not in _prepared_on(connection):
         # In the same round trip: a page costs the same queries on a connection's first request as on the next.
         execute = f"PREPARE {name} AS {positional.replace('%', '%%')}; {execute}"
     try:
-        with connection.cursor() as cursor:
-            cursor.execute(execute, [params[key] for key in order])
-            rows = cursor.fetchall()
+        rows = _run(connection, execute, [params[key] for key in order])
     except DatabaseError:
         # The PREPARE may have run before the failure: the next request asks the session what it holds.
         connection._citynews_prepared = None
         raise
     _prepared_on(connection).add(name)
-    # None: not found (the page answers 404 itself), or more than one match (the page decides what that is).
-    return rows[0] if len(rows) == 1 else None
+    return rows
 
 
 # Prepared once per connection: planning these queries cost PostgreSQL more than running them (article page:

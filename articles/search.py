@@ -83,10 +83,14 @@ class TextOfHtml(Func):
 
 
 # Ranking every match of a common word across 100,000 stories is what made search slow: the best of the newest
-# MAX_CANDIDATES matches is what a news reader is after, and a query narrower than that is ranked in full. The
-# candidates are read with their rank in one pass of the live stories' index (1.3 ms for two words that every
-# story has, against 12.8 ms for the newest 1,000 ranked after a second read: bench/, 2026-11-29).
-MAX_CANDIDATES = 200
+# MAX_CANDIDATES matches is what a news reader is after, a query narrower than that is ranked in full, and
+# "newest first" (``newest_matches``) reaches every match. The candidates are read with their rank in one pass of
+# the live stories' index: for two words every story has, 0.7 ms for 100, 1.3 ms for 200 and 12.8 ms for the
+# newest 1,000 ranked after a second read (EXPLAIN ANALYZE at 100,000 stories); the kept results page served 41%
+# of the one-query floor with 200 and 67% with 100 (wrk, bench/, 2026-11-29).
+MAX_CANDIDATES = 100
+# The orders a reader can choose (``?sort=``), the first the default.
+SORTS = {"relevance": "Best match", "newest": "Newest first"}
 
 
 class TitleAndStandfirst(Func):
@@ -127,55 +131,70 @@ class SearchResults:
     def stories(self, ids):
         if not ids:
             return []
-        stories = Article.objects.published().filter(pk__in=ids)
-        if connection.vendor != "postgresql":
-            return stories.for_listing(with_body=True)  # snippets are cut in Python here
-        ts_query = SearchQuery(self.query, search_type="websearch", config=SEARCH_CONFIG)
-        headline = SearchHeadline(
-            TextOfHtml(F("body")),
-            ts_query,
-            config=SEARCH_CONFIG,
-            start_sel=START_MARK,
-            stop_sel=STOP_MARK,
-            max_words=SNIPPET_WORDS,
-            min_words=12,
-        )
-        # ts_headline parses the whole body (0.3 ms a story): only for stories whose card would not show the words.
-        return (
-            stories.for_listing()
-            .alias(title_and_standfirst=TitleAndStandfirst(F("search_vector")))
-            .annotate(
-                headline=Case(
-                    When(title_and_standfirst=ts_query, then=Value(None, output_field=TextField())), default=headline
-                )
+        return with_snippets(Article.objects.published().filter(pk__in=ids), self.query)
+
+
+def with_snippets(stories, query):
+    """``stories`` for a results page: as cards, and on PostgreSQL each with its ``headline``, a snippet of the
+    body that ts_headline cuts (0.3 ms a story) only where the title and standfirst do not show every word."""
+    if connection.vendor != "postgresql":
+        return stories.for_listing(with_body=True)  # snippets are cut in Python here
+    ts_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+    headline = SearchHeadline(
+        TextOfHtml(F("body")),
+        ts_query,
+        config=SEARCH_CONFIG,
+        start_sel=START_MARK,
+        stop_sel=STOP_MARK,
+        max_words=SNIPPET_WORDS,
+        min_words=12,
+    )
+    return (
+        stories.for_listing()
+        .alias(title_and_standfirst=TitleAndStandfirst(F("search_vector")))
+        .annotate(
+            headline=Case(
+                When(title_and_standfirst=ts_query, then=Value(None, output_field=TextField())), default=headline
             )
         )
+    )
 
 
 def search_articles(query):
     """Live articles matching ``query`` (already cleaned), best first (``SearchResults``)."""
-    live = Article.objects.published()
     if connection.vendor == "postgresql":
         ts_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
         candidates = list(
-            live.filter(search_vector=ts_query)
-            .order_by("-published_at", "-id")
+            _matching_newest_first(query)
             .annotate(rank=SearchRank(F("search_vector"), ts_query))
             .values_list("pk", "rank")[:MAX_CANDIDATES]
         )
         # Sorted by rank; a stable sort keeps the newest first among equals.
         candidates.sort(key=lambda candidate: -candidate[1])
         return SearchResults(query, [pk for pk, _ in candidates], rank_of=dict(candidates))
+    newest = _matching_newest_first(query).values_list("pk", flat=True)[:MAX_CANDIDATES]
+    return SearchResults(query, list(newest))
+
+
+def newest_matches(query):
+    """Every live article matching ``query``, newest first, as a queryset: read a page at a time off the live
+    stories' index, never counted or ranked."""
+    return with_snippets(_matching_newest_first(query), query)
+
+
+def _matching_newest_first(query):
+    live = Article.objects.published().order_by("-published_at", "-id")
+    if connection.vendor == "postgresql":
+        return live.filter(search_vector=SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG))
     terms = query_terms(query)
     if not terms:
-        return SearchResults(query, [])
+        return live.none()
     matches = Q()
     for term in terms:
         # In the body only text counts, not tag names or attributes: the term after ">" or the start, before "<".
         in_body_text = Q(body__iregex=rf"(^|>)[^<]*{re.escape(term)}")
         matches &= Q(title__icontains=term) | Q(standfirst__icontains=term) | in_body_text
-    newest = live.filter(matches).order_by("-published_at", "-id").values_list("pk", flat=True)[:MAX_CANDIDATES]
-    return SearchResults(query, list(newest))
+    return live.filter(matches)
 
 
 def marked_headline(raw_headline):

@@ -399,36 +399,46 @@ class SearchView(ArticleListView):
     template_name = "articles/search_results.html"
     paginate_by = 10
     # A search for the same words is kept whole while the same stories match (page_versions.search_page).
-    whole_page_parameters = {"q", "page"}
-    # Search says how many stories match: the count is bounded by search.MAX_CANDIDATES.
-    paginator_class = Paginator
+    whole_page_parameters = {"q", "page", "sort"}
 
     def get(self, request, *args, **kwargs):
         self.query = search.clean_query(request.GET.get("q", ""))
+        self.sort = request.GET.get("sort", next(iter(search.SORTS)))
+        if self.sort not in search.SORTS:
+            raise Http404("No such order.")
+        # Best match says how many stories match (at most search.MAX_CANDIDATES); newest first reads on, uncounted.
+        self.paginator_class = Paginator if self.sort == "relevance" else LookaheadPaginator
         return super().get(request, *args, **kwargs)
 
     def page_versions(self):
         page = self.request.GET.get("page", "1")
         if not self.query or not page.isdigit() or not 1 <= int(page) <= MAX_PAGE:
             return None
-        return page_versions.search_page(self.query, int(page), self.paginate_by)
+        return page_versions.search_page(self.query, self.sort, int(page), self.paginate_by)
 
     def get_queryset(self):
         # An empty or punctuation-only query needs no database work at all.
         if not self.query:
             return search.SearchResults(self.query, [])
+        if self.sort == "newest":
+            return search.newest_matches(self.query)
         return search.search_articles(self.query)
 
     def page_title(self):
-        return f"Search: {self.query}" if self.query else "Search"
+        if not self.query:
+            return "Search"
+        return f"Search: {self.query}" + (", newest first" if self.sort == "newest" else "")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["page_meta"].noindex = True
         search.decorate(context["object_list"], self.query)
+        paginator = context["paginator"]
         context.update(
             query=self.query,
-            more_than_shown=context["paginator"].count >= search.MAX_CANDIDATES,
+            sort=self.sort,
+            sorts=search.SORTS,
+            more_than_shown=self.sort == "relevance" and paginator.count >= search.MAX_CANDIDATES,
             asked=bool(self.request.GET.get("q", "").strip()),
             groups=search.search_groups(self.query) if self.query else [],
         )

@@ -168,8 +168,10 @@ class AnonymousPageCacheMiddleware:
         timeout = self.timeout_for(response, generation)
         self.add_public_headers(response, generation)
         if timeout:
-            # The ETag is computed once here, not by ConditionalGetMiddleware on every hit.
-            set_response_etag(response)
+            # Stored with the page, not computed by ConditionalGetMiddleware on every hit (which, inside this
+            # middleware, has usually set it on this miss already).
+            if not response.has_header("ETag"):
+                set_response_etag(response)
             headers = [(k, v) for k, v in response.items() if k.lower() != "set-cookie"]
             # Stored with the generation read before rendering: a change made meanwhile makes it stale at once.
             cache.set(key, (generation, response.status_code, headers, response.content), timeout)

@@ -236,3 +236,39 @@ def test_a_very_common_word_ranks_only_the_newest_candidates_and_says_so(client,
     titles = [a.get_text() for a in page.select("main .card__title a")]
     assert sorted(titles) == ["Harbin airport", "Harbin metro"] and oldest.title not in titles
     assert page.select_one("main [role=status]").get_text(strip=True).startswith("More than 2 stories match")
+
+
+def test_newest_first_reaches_every_match_and_keeps_its_order_across_pages(client, monkeypatch):
+    monkeypatch.setattr(search, "MAX_CANDIDATES", 2)
+    for days in range(12):
+        make_article(title=f"Harbin story {days}", published_at=timezone.now() - timedelta(days=days))
+    best = parse(client.get("/search/", {"q": "harbin"}))
+    assert len(result_titles(best)) == 2
+    sort_links = {a.get_text(): a["href"] for a in best.select("nav.search-sort a")}
+    assert sort_links == {"Newest first": "?q=harbin&sort=newest"}
+    assert best.select_one("nav.search-sort [aria-current]").get_text() == "Best match"
+
+    newest = parse(client.get("/search/" + sort_links["Newest first"]))
+    assert result_titles(newest) == [f"Harbin story {days}" for days in range(10)]
+    assert newest.select_one("main [role=status]").get_text(strip=True) == "Stories that match “harbin”, newest first."
+    assert newest.select_one("nav.search-sort [aria-current]").get_text() == "Newest first"
+    assert {a.get_text(): a["href"] for a in newest.select("nav.search-sort a")} == {"Best match": "?q=harbin"}
+    next_link = newest.select_one("nav.pagination a[rel=next]")["href"]
+    assert next_link == "?q=harbin&sort=newest&page=2"
+    second = parse(client.get("/search/" + next_link))
+    assert result_titles(second) == ["Harbin story 10", "Harbin story 11"]
+    assert second.select("nav.pagination a[rel=next]") == []
+
+
+def test_newest_first_never_shows_drafts_or_scheduled_stories(client):
+    live = make_article(title="Xiamen live story")
+    make_article(title="Xiamen draft story", status=Article.Status.DRAFT, published_at=None)
+    make_article(title="Xiamen scheduled story", published_at=timezone.now() + timedelta(hours=2))
+    assert list(search.newest_matches("xiamen")) == [live]
+    assert result_titles(parse(client.get("/search/", {"q": "xiamen", "sort": "newest"}))) == [live.title]
+
+
+@pytest.mark.parametrize("sort", ["oldest", "", "relevance'--"])
+def test_an_order_that_does_not_exist_is_a_missing_page(client, sort):
+    make_article(title="Wuxi city news")
+    assert client.get("/search/", {"q": "wuxi", "sort": sort}).status_code == 404

@@ -73,6 +73,7 @@ class World:
             self.neighbour.get_absolute_url(),  # its related stories
             self.entry.ranking.get_absolute_url(),  # the stories that report the ranking
             "/search/?q=story",  # every standfirst has the word (tests.conftest.make_article)
+            "/search/?q=story&sort=newest",
         ]
 
     def every_page(self):

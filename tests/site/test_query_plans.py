@@ -110,6 +110,7 @@ def test_reader_pages_use_indexes_for_every_list(client, newsroom):
         story.get_absolute_url(),
         "/cities/shenzhen/",
         "/search/?q=smart+city",
+        "/search/?q=smart+city&sort=newest",
         f"/{local[1]}/",
         f"/{local[1]}/{local[2]}/",
         "/feeds/rss/",
