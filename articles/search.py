@@ -85,9 +85,9 @@ class TextOfHtml(Func):
 # Ranking every match of a common word across 100,000 stories is what made search slow: the best of the newest
 # MAX_CANDIDATES matches is what a news reader is after, a query narrower than that is ranked in full, and
 # "newest first" (``newest_matches``) reaches every match. The candidates are read with their rank in one pass of
-# the live stories' index: for two words every story has, 0.7 ms for 100, 1.3 ms for 200 and 12.8 ms for the
-# newest 1,000 ranked after a second read (EXPLAIN ANALYZE at 100,000 stories); the kept results page served 41%
-# of the one-query floor with 200 and 67% with 100 (wrk, bench/, 2026-11-29).
+# the live stories' index: for two words every story has, 0.9 ms for 100, 1.3 ms for 200 and 12.8 ms for the
+# newest 1,000 ranked after a second read (EXPLAIN ANALYZE at 100,000 stories); the kept results page served 36%
+# of the one-query floor with 200 and 53% with 100 (make bench, 2026-11-29).
 MAX_CANDIDATES = 100
 # The orders a reader can choose (``?sort=``), the first the default.
 SORTS = {"relevance": "Best match", "newest": "Newest first"}
