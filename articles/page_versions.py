@@ -255,11 +255,15 @@ def _run(connection, sql, params):
 def _run_prepared(connection, sql, params):
     name, positional, order = _prepared(sql)
     execute = f"EXECUTE {name} ({', '.join(['%s'] * len(order))})"
-    if name not in _prepared_on(connection):
-        # In the same round trip: a page costs the same queries on a connection's first request as on the next.
-        execute = f"PREPARE {name} AS {positional.replace('%', '%%')}; {execute}"
     try:
-        rows = _run(connection, execute, [params[key] for key in order])
+        # The cursor first: opening it may replace a connection that failed its health check by a new session,
+        # which holds no statement yet.
+        with connection.cursor() as cursor:
+            if name not in _prepared_on(connection):
+                # In the same round trip: a page costs the same queries on a connection's first request as later.
+                execute = f"PREPARE {name} AS {positional.replace('%', '%%')}; {execute}"
+            cursor.execute(execute, [params[key] for key in order])
+            rows = cursor.fetchall()
     except DatabaseError:
         # The PREPARE may have run before the failure: the next request asks the session what it holds.
         connection._citynews_prepared = None
