@@ -272,3 +272,12 @@ def test_newest_first_never_shows_drafts_or_scheduled_stories(client):
 def test_an_order_that_does_not_exist_is_a_missing_page(client, sort):
     make_article(title="Wuxi city news")
     assert client.get("/search/", {"q": "wuxi", "sort": sort}).status_code == 404
+
+
+def test_the_order_is_offered_beside_the_stories_only_when_there_is_a_choice(client):
+    make_article(title="Kunming flower city")
+    one = parse(client.get("/search/", {"q": "kunming"}))
+    assert len(result_titles(one)) == 1 and one.select("nav.search-sort") == []
+    make_article(title="Kunming metro line")
+    two = parse(client.get("/search/", {"q": "kunming"}))
+    assert two.select_one("nav.search-sort + ol.search-results")  # right above the stories it orders
