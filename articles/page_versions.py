@@ -285,7 +285,7 @@ def _prepared(sql):
 def _prepared_on(connection):
     """The statements prepared on ``connection``'s current session (a new session after a reconnect has none;
     after a failed query, the session is asked)."""
-    connection.ensure_connection()  # a request's first query may be this one
+    connection.ensure_connection()  # asked with no cursor open, it must not read a connection not made yet
     session = connection.connection
     if getattr(connection, "_citynews_prepared_session", None) is not session:
         connection._citynews_prepared_session = session

@@ -66,6 +66,11 @@ def query_terms(query):
     return terms[:MAX_TERMS]
 
 
+def full_text_query(query):
+    """``query`` as PostgreSQL reads what readers type: quoted phrases, "or", "-word"."""
+    return SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+
+
 class TextOfHtml(Func):
     """A column's HTML as text for ts_headline, in SQL.
 
@@ -139,7 +144,7 @@ def with_snippets(stories, query):
     body that ts_headline cuts (0.3 ms a story) only where the title and standfirst do not show every word."""
     if connection.vendor != "postgresql":
         return stories.for_listing(with_body=True)  # snippets are cut in Python here
-    ts_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+    ts_query = full_text_query(query)
     headline = SearchHeadline(
         TextOfHtml(F("body")),
         ts_query,
@@ -163,7 +168,7 @@ def with_snippets(stories, query):
 def search_articles(query):
     """Live articles matching ``query`` (already cleaned), best first (``SearchResults``)."""
     if connection.vendor == "postgresql":
-        ts_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+        ts_query = full_text_query(query)
         candidates = list(
             _matching_newest_first(query)
             .annotate(rank=SearchRank(F("search_vector"), ts_query))
@@ -185,7 +190,7 @@ def newest_matches(query):
 def _matching_newest_first(query):
     live = Article.objects.published().order_by("-published_at", "-id")
     if connection.vendor == "postgresql":
-        return live.filter(search_vector=SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG))
+        return live.filter(search_vector=full_text_query(query))
     terms = query_terms(query)
     if not terms:
         return live.none()

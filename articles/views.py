@@ -95,10 +95,15 @@ class ArticleListView(fragments.VersionedPageMixin, ListPageMetaMixin, MissingPa
     versioned_list = "latest"
 
     def page_versions(self):
-        page = self.request.GET.get("page", "1")
-        if not self.versioned_list or not page.isdigit() or not 1 <= int(page) <= MAX_PAGE:
+        page = self.kept_page_number()
+        if not self.versioned_list or page is None:
             return None
-        return page_versions.story_list(self.versioned_list, int(page), PAGE_SIZE, slug=self.kwargs.get("slug"))
+        return page_versions.story_list(self.versioned_list, page, PAGE_SIZE, slug=self.kwargs.get("slug"))
+
+    def kept_page_number(self):
+        """The ``?page=`` asked for, or None when it is no page that exists (the page answers 404 itself)."""
+        page = self.request.GET.get("page", "1")
+        return int(page) if page.isdigit() and 1 <= int(page) <= MAX_PAGE else None
 
     def get_queryset(self):
         return Article.objects.published().for_listing()
@@ -411,10 +416,10 @@ class SearchView(ArticleListView):
         return super().get(request, *args, **kwargs)
 
     def page_versions(self):
-        page = self.request.GET.get("page", "1")
-        if not self.query or not page.isdigit() or not 1 <= int(page) <= MAX_PAGE:
+        page = self.kept_page_number()
+        if not self.query or page is None:
             return None
-        return page_versions.search_page(self.query, self.sort, int(page), self.paginate_by)
+        return page_versions.search_page(self.query, self.sort, page, self.paginate_by)
 
     def get_queryset(self):
         # An empty or punctuation-only query needs no database work at all.
