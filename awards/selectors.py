@@ -8,7 +8,8 @@ objects the templates only display. Movement between editions of a ranking is de
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When, Window
+from django.db.models.functions import RowNumber
 
 from articles.models import Article
 
@@ -256,7 +257,9 @@ PANEL_MOVERS = 3
 
 def awards_panel():
     """Three queries whatever the data: the winners of the newest edition that has any, the newest ranking,
-    and its entries with each city's position in the ranking's previous year."""
+    and the entries the panel shows (its top places and biggest climbers, with each city's position in the
+    ranking's previous year), picked in the database: a ranking of 300 cities read whole was most of the
+    front page's time when nothing was cached (bench/, 2026-11-29)."""
     newest_with_winners = (
         Recognition.objects.filter(result=Recognition.Result.WINNER)
         .order_by("-edition__year", "-edition__starts_on", "-edition_id")
@@ -268,25 +271,35 @@ def awards_panel():
         .order_by("category__name", "pk")
     )
     panel = AwardsPanel(edition=winners[0].edition if winners else None, winners=winners)
-    panel.ranking = Ranking.objects.order_by("-year", "title").first()
+    previous_editions = Ranking.objects.filter(slug=OuterRef("slug"), year__lt=OuterRef("year")).order_by("-year")
+    panel.ranking = (
+        Ranking.objects.annotate(
+            previous_id=Subquery(previous_editions.values("pk")[:1]),
+            previous_year=Subquery(previous_editions.values("year")[:1]),
+        )
+        .order_by("-year", "title")
+        .first()
+    )
     if panel.ranking is None:
         return panel
-    previous_year = Ranking.objects.filter(slug=panel.ranking.slug, year__lt=panel.ranking.year).order_by("-year")
-    last_year_position = RankingEntry.objects.filter(
-        ranking__in=previous_year.values("pk")[:1], city=OuterRef("city")
-    ).values("position")[:1]
-    entries = list(
-        panel.ranking.entries.select_related("city")
-        .annotate(
-            previous_position=Subquery(last_year_position), previous_year=Subquery(previous_year.values("year")[:1])
-        )
-        .order_by("position", "city__name")
+    panel.previous_year = panel.ranking.previous_year
+    last_year_position = RankingEntry.objects.filter(ranking_id=panel.ranking.previous_id, city=OuterRef("city"))
+    entries = panel.ranking.entries.select_related("city").annotate(
+        previous_position=Subquery(last_year_position.order_by().values("position"))
     )
-    panel.previous_year = entries[0].previous_year if entries else None
-    for entry in entries:
+    places_climbed = Case(When(previous_position__gt=F("position"), then=F("previous_position") - F("position")))
+    shown = list(
+        entries.annotate(
+            place_order=Window(RowNumber(), order_by=F("position").asc()),
+            climb_order=Window(RowNumber(), order_by=[places_climbed.desc(nulls_last=True), F("position").asc()]),
+        )
+        .filter(Q(place_order__lte=PANEL_TOP_PLACES) | Q(climb_order__lte=PANEL_MOVERS))
+        .order_by("position")
+    )
+    for entry in shown:
         entry.ranking = panel.ranking
         entry.movement = movement_between(entry.previous_position, entry.position) if panel.previous_year else None
-    panel.top_places = entries[:PANEL_TOP_PLACES]
-    climbers = [entry for entry in entries if entry.movement and entry.movement.kind == "up"]
-    panel.biggest_movers = sorted(climbers, key=lambda entry: (-entry.movement.places, entry.position))[:PANEL_MOVERS]
+    panel.top_places = [entry for entry in shown if entry.place_order <= PANEL_TOP_PLACES]
+    climbers = [entry for entry in shown if entry.movement and entry.movement.kind == "up"]
+    panel.biggest_movers = sorted(climbers, key=lambda entry: entry.climb_order)[:PANEL_MOVERS]
     return panel

@@ -113,6 +113,37 @@ def test_awards_panel_shows_the_newest_editions_winners_the_top_places_and_bigge
     ]
 
 
+def test_awards_panel_picks_the_top_places_and_biggest_climbers_of_a_long_ranking_in_the_database(
+    client, django_assert_max_num_queries
+):
+    make_article()
+    this_year = make_ranking(slug="online", year=2020, title="Online services")
+    last_year = make_ranking(slug="online", year=2019, title="Online services")
+    # (city, position now, position a year before): the climbers are below the top five, two tie on places
+    # climbed (the higher placed first), and one city is new.
+    table = [
+        ("Beijing", 1, 1), ("Shanghai", 2, 3), ("Xiamen", 3, 2), ("Chengdu", 4, 6), ("Nanjing", 5, 4),
+        ("Hefei", 6, 16), ("Jinan", 7, 17), ("Fuzhou", 8, 9), ("Suzhou", 9, None), ("Wuxi", 10, 30),
+        ("Harbin", 11, 10),
+    ]  # fmt: skip
+    for name, now, before in table:
+        city = make_city(name=name)
+        make_entry(this_year, city, position=now)
+        if before is not None:
+            make_entry(last_year, city, position=before)
+    with django_assert_max_num_queries(8):
+        panel = parse(client.get("/")).select_one(".front__panel")
+    assert [li.a.get_text() for li in panel.select(".panel__ranks li")] == [
+        "Beijing", "Shanghai", "Xiamen", "Chengdu", "Nanjing",
+    ]  # fmt: skip
+    climbers = panel.select_one(".panel__ranks ~ ul").select("li")
+    assert [li.get_text(" ", strip=True) for li in climbers] == [
+        "Wuxi : 10th, up 20 places",
+        "Hefei : 6th, up 10 places",
+        "Jinan : 7th, up 10 places",
+    ]
+
+
 def test_front_page_costs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
     def fill(count, start):
         for n in range(start, start + count):
