@@ -153,7 +153,10 @@ def story_list(name, page_number, page_size, slug=None):
 
 
 # The front page (citynews.frontpage.front_page): the editors' picks that have not ended, the newest stories,
-# each section's newest, the awards panel. Each part reads as many stories as the page may use of it.
+# each section's newest, the awards panel. Each part reads as many stories as the page may use of it. A section's
+# block shows its newest stories but those shown above, which are all among the picks and the newest read here:
+# so the block's stories are those of the picks and the newest (versioned already) and, after them, the
+# section's newest of the others, of which it shows at most a block's worth.
 FRONT_PAGE_SQL = f"""
 WITH picks AS (
     SELECT {CARD_SQL} || '.' || {fragments.row_version_sql("pick")} AS version,
@@ -167,12 +170,13 @@ newest AS (
     WHERE {LIVE} ORDER BY published_at DESC, id DESC LIMIT %(newest)s
 ),
 per_section AS (
-    SELECT newest.version, newest.published_at, newest.id FROM articles_section section
+    SELECT block.version, block.published_at, block.id FROM articles_section section
     CROSS JOIN LATERAL (
         SELECT {CARD_SQL} AS version, published_at, id FROM articles_article
         WHERE articles_article.section_id = section.id AND {LIVE}
+            AND articles_article.id NOT IN (SELECT id FROM picks UNION ALL SELECT id FROM newest)
         ORDER BY published_at DESC, id DESC LIMIT %(per_section)s
-    ) newest
+    ) block
 )
 SELECT coalesce((SELECT string_agg(version, ',' ORDER BY position, published_at DESC, id DESC) FROM picks), ''),
     coalesce((SELECT string_agg(version, ',' ORDER BY published_at DESC, id DESC) FROM newest), ''),
@@ -182,8 +186,8 @@ SELECT coalesce((SELECT string_agg(version, ',' ORDER BY position, published_at 
 
 
 def front_page(picks, newest, per_section):
-    """The versions the front page shows at, reading ``picks``, ``newest`` and ``per_section`` stories: the
-    stories' of each part, the award tables' (4th) and the sections'."""
+    """The versions the front page shows at, reading ``picks``, ``newest`` and ``per_section`` stories of each
+    section besides those: the stories' of each part, the award tables' (4th) and the sections'."""
     params = {"now": timezone.now(), "picks": picks, "newest": newest, "per_section": per_section}
     return read_versions(FRONT_PAGE_SQL, params)
 

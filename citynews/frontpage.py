@@ -23,11 +23,9 @@ from . import fragments
 TOP_STORIES = 4
 LATEST_STORIES = 8
 SECTION_BLOCK_STORIES = 4
-# How many stories the page reads of each part: the picks, the newest (filling the top places the picks leave),
-# and each section's newest (enough that a block is full even when every story above is from that section).
+# How many stories the page reads of each part: the picks, and the newest (filling the top places the picks leave).
 PICKS_READ = TOP_STORIES + 1
 NEWEST_READ = TOP_STORIES + 1 + LATEST_STORIES
-PER_SECTION_READ = TOP_STORIES + 1 + LATEST_STORIES + SECTION_BLOCK_STORIES
 
 
 @dataclass
@@ -99,7 +97,7 @@ class FrontPageView(fragments.VersionedPageMixin, TemplateView):
     template_name = "front_page.html"
 
     def page_versions(self):
-        return page_versions.front_page(PICKS_READ, NEWEST_READ, PER_SECTION_READ)
+        return page_versions.front_page(PICKS_READ, NEWEST_READ, SECTION_BLOCK_STORIES)
 
     def get_context_data(self, **kwargs):
         # The award tables' version, when the page's versions were read (articles.page_versions.front_page).

@@ -117,6 +117,25 @@ def test_a_story_changed_shows_on_its_page_and_every_card(client, world, how):
 
 
 @pytest.mark.parametrize("how", HOW)
+def test_a_story_changed_in_a_section_block_behind_the_stories_above_shows_on_the_front_page(client, how):
+    """A block shows its section's newest stories but those shown above: the last of them must be versioned
+    even when the section's newest stories are above it."""
+    ideas, news = make_section(name="Ideas", slug="ideas"), make_section(name="News", slug="news")
+    now = timezone.now()
+    # Ideas 0 leads, twelve news stories fill the rest of the places above, Ideas 1-4 fill the block.
+    ideas_stories = [
+        make_article(title=f"Ideas {n}", section=ideas, published_at=now - timedelta(minutes=1 + n * 60 * 24))
+        for n in range(6)
+    ]
+    for n in range(12):
+        make_article(title=f"News {n}", section=news, published_at=now - timedelta(hours=1 + n))
+    block = next(b for b in parse(client.get("/")).select(".front__section") if "Ideas" in b.get_text())
+    assert [h.get_text(strip=True) for h in block.select(".card__title")] == [f"Ideas {n}" for n in range(1, 5)]
+    change(how, ideas_stories[4], title="Ideas four, retitled")
+    assert "Ideas four, retitled" in page_text(client, "/")
+
+
+@pytest.mark.parametrize("how", HOW)
 def test_a_section_renamed_shows_on_the_story_and_on_every_card(client, world, how):
     change(how, world.section, name="Prizes")
     # The sections menu is the page frame's, kept under the page cache's generation (articles.context_processors).
