@@ -169,14 +169,23 @@ class VersionedPageMixin:
         fragment_key = self.versions_shown and key("page", address, *self.versions_shown)
         if not fragment_key:
             return super().get(request, *args, **kwargs)
-        content = _cache().get(fragment_key)
+        retired = getattr(request, "retired_page", None)
+        if retired is not None and retired.versions_key == fragment_key:
+            # The page cache's copy, retired by a change this page does not show: it is this page (citynews.pagecache).
+            content = retired.content
+        else:
+            content = _cache().get(fragment_key)
         _count(fragment_key, hits=int(content is not None), misses=int(content is None))
         if content is not None:
-            return HttpResponse(content)
-        response = super().get(request, *args, **kwargs)
-        if response.status_code == 200:
+            response = HttpResponse(content)
+        else:
+            response = super().get(request, *args, **kwargs)
+            if response.status_code != 200:
+                return response
             response.render()
             _cache().set(fragment_key, response.content, settings.FRAGMENT_CACHE_SECONDS)
+        # The page cache stores the key with the page, to answer it again after a change elsewhere.
+        response.versions_key = fragment_key
         return response
 
     def keeps_whole_page(self, request):

@@ -14,10 +14,15 @@ reaches the cache again, so no page cached before the outage outlives a change m
 
 A request carrying a session cookie (an editor, a logged-in reader) is never answered from the
 cache and its response is never stored, so nobody's personal page reaches anyone else.
+
+A retired page is not thrown away: a page kept whole under its versions (citynews.fragments) is stored
+with their key, and when its view reads the same versions again after a change elsewhere, the
+retired page is answered and stored again under the new generation, with no other cache read.
 """
 
 import hashlib
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
@@ -36,10 +41,12 @@ GENERATION_KEY = "content:generation"
 # How long the cache's copy of the generation is trusted before the database row is read again: the
 # longest a process that never saw a cache outage can serve a page retired during it.
 GENERATION_COPY_SECONDS = 60
-NEXT_GO_LIVE_KEY = "content:next-go-live:{generation}"
+# (the generation it was computed under, the time): read in the same round trip as the page.
+NEXT_GO_LIVE_KEY = "content:next-go-live"
+# The entries' layout: (generation, status, headers, content, versions key or None).
+PAGE_KEY_PREFIX = "page:2"
 CACHEABLE_STATUSES = {200, 301, 404}
 CONTENT_APPS = {"articles", "awards", "taggit"}
-_MISSING = object()
 
 
 def page_cache():
@@ -103,16 +110,17 @@ def reread_generation_after_outage(cache, **kwargs):
     cache.delete(GENERATION_KEY)
 
 
-def seconds_until_next_go_live(generation):
+def seconds_until_next_go_live(generation, cached=None):
     """Seconds until the next scheduled story goes live or a front-page pick ends (None if neither), cached
-    per generation."""
+    per generation. ``cached``: the cache's (generation, time) if the caller read it already."""
     from articles.models import Article, FrontPagePick
 
     cache = page_cache()
-    key = NEXT_GO_LIVE_KEY.format(generation=generation)
     now = timezone.now()
-    next_time = cache.get(key, _MISSING)
-    if next_time is _MISSING or (next_time is not None and next_time <= now):
+    if cached is None:
+        cached = cache.get(NEXT_GO_LIVE_KEY)
+    computed_under, next_time = cached if cached is not None else (None, None)
+    if computed_under != generation or (next_time is not None and next_time <= now):
         next_go_live = Article.objects.scheduled().order_by("published_at").values_list("published_at", flat=True)
         next_pick_end = (
             FrontPagePick.objects.filter(ends_at__gt=now).order_by("ends_at").values_list("ends_at", flat=True)
@@ -121,10 +129,19 @@ def seconds_until_next_go_live(generation):
         timeout = settings.PAGE_CACHE_SECONDS
         if next_time is not None:
             timeout = min(timeout, max(1, int((next_time - now).total_seconds())))
-        cache.set(key, next_time, timeout)
+        cache.set(NEXT_GO_LIVE_KEY, (generation, next_time), timeout)
     if next_time is None:
         return None
     return (next_time - now).total_seconds()
+
+
+@dataclass(frozen=True)
+class RetiredPage:
+    """A cached page retired by a change: the key of the versions it showed (None if its view keeps no
+    versions) and its content."""
+
+    versions_key: str | None
+    content: bytes
 
 
 class AnonymousPageCacheMiddleware:
@@ -140,12 +157,13 @@ class AnonymousPageCacheMiddleware:
 
         key = self.key_for(request)
         cache = page_cache()
-        # One round trip for both: the page, and the generation it must have been built under.
-        found = cache.get_many([GENERATION_KEY, key])
+        # One round trip for all three: the page, the generation it must have been built under, and how long
+        # a page may be kept (needed on a miss).
+        found = cache.get_many([GENERATION_KEY, key, NEXT_GO_LIVE_KEY])
         generation = found.get(GENERATION_KEY) or current_generation()
         cached = found.get(key)
         if cached is not None and cached[0] == generation:
-            _, status, headers, content = cached
+            _, status, headers, content, _ = cached
             metrics.page_cache_lookups.labels(result="hit").inc()
             request.served_from_page_cache = True
             response = HttpResponse(content, status=status)
@@ -164,8 +182,11 @@ class AnonymousPageCacheMiddleware:
             )
 
         metrics.page_cache_lookups.labels(result="miss").inc()
+        if cached is not None:
+            # Retired by a change: its view answers it again if it shows the same versions (citynews.fragments).
+            request.retired_page = RetiredPage(versions_key=cached[4], content=cached[3])
         response = self.get_response(request)
-        timeout = self.timeout_for(response, generation)
+        timeout = self.timeout_for(response, generation, found.get(NEXT_GO_LIVE_KEY))
         self.add_public_headers(response, generation)
         if timeout:
             # Stored with the page, not computed by ConditionalGetMiddleware on every hit (which, inside this
@@ -174,7 +195,8 @@ class AnonymousPageCacheMiddleware:
                 set_response_etag(response)
             headers = [(k, v) for k, v in response.items() if k.lower() != "set-cookie"]
             # Stored with the generation read before rendering: a change made meanwhile makes it stale at once.
-            cache.set(key, (generation, response.status_code, headers, response.content), timeout)
+            versions_key = getattr(response, "versions_key", None)
+            cache.set(key, (generation, response.status_code, headers, response.content, versions_key), timeout)
             response["X-Page-Cache"] = "miss"
         return response
 
@@ -198,10 +220,10 @@ class AnonymousPageCacheMiddleware:
     @staticmethod
     def key_for(request):
         raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-        return f"page:{hashlib.sha256(raw.encode()).hexdigest()}"
+        return f"{PAGE_KEY_PREFIX}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
     @staticmethod
-    def timeout_for(response, generation):
+    def timeout_for(response, generation, next_go_live=None):
         if (
             response.status_code not in CACHEABLE_STATUSES
             or response.streaming
@@ -212,7 +234,7 @@ class AnonymousPageCacheMiddleware:
         ):
             return 0
         timeout = settings.PAGE_CACHE_SECONDS
-        until_go_live = seconds_until_next_go_live(generation)
+        until_go_live = seconds_until_next_go_live(generation, next_go_live)
         if until_go_live is not None:
             timeout = min(timeout, int(until_go_live))
         return max(timeout, 0)

@@ -4,7 +4,10 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.conf import settings
+from django.core.cache import caches
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -167,3 +170,34 @@ def test_a_change_only_the_database_saw_retires_every_page_within_the_generation
     response = client.get("/")
     assert response["X-Page-Cache"] == "miss"
     assert titles(response) == ["After"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pages are kept under their versions on PostgreSQL only")
+def test_a_page_retired_by_a_change_it_does_not_show_is_answered_from_its_retired_copy(
+    client, django_assert_num_queries
+):
+    """After a publish, a page whose versions did not move costs its versions query and nothing else: not even
+    the read of the page kept under them (citynews.fragments)."""
+    story = make_article(title="Untouched story", section=make_section(slug="ideas", name="Ideas"), tags=["ideas"])
+    other = make_article(title="Other story", section=make_section(slug="news", name="News"), tags=["news"])
+    url = story.get_absolute_url()
+    first = client.get(url)
+    assert first["X-Page-Cache"] == "miss" and first.versions_key
+    other.title = "Other story, corrected"
+    other.save()  # retires every cached page
+    caches[settings.PAGE_CACHE_ALIAS].delete(first.versions_key)
+    client.get("/")  # reads when the next scheduled story goes live, once for the new generation
+    with django_assert_num_queries(1):
+        again = client.get(url)
+    assert again["X-Page-Cache"] == "miss" and again.content == first.content
+    with django_assert_num_queries(0):
+        assert client.get(url)["X-Page-Cache"] == "hit"
+
+
+def test_a_page_retired_by_a_change_it_shows_is_drawn_again_not_answered_from_its_retired_copy(client):
+    story = make_article(title="First title", tags=["ideas"])
+    assert titles(client.get("/tag/ideas/")) == ["First title"]
+    story.title = "Second title"
+    story.save()
+    response = client.get("/tag/ideas/")
+    assert response["X-Page-Cache"] == "miss" and titles(response) == ["Second title"]
