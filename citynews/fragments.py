@@ -10,7 +10,8 @@ Two levels, both keyed by versions, so nothing is ever deleted to invalidate:
   and meta, a city's awards and ranks, the front page's awards panel. When a page changes (a story
   published on it), only the fragments whose versions moved are drawn again.
 The page cache (citynews.pagecache) answers before both with no query at all, but a publish retires
-all of it at once; these keep warm everything the publish did not touch.
+all of it at once; these keep warm everything the publish did not touch, and a retired page whose
+versions did not move is answered from the page cache's own copy.
 
 Where the versions come from (PostgreSQL):
 - a row's own version is its ``xmin`` (the id of the transaction that wrote this version of the row)

@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.http import http_date, parse_http_date_safe
 
-from . import metrics
+from . import fragments, metrics
 from .cache import cache_available_again
 from .models import ContentGeneration
 
@@ -220,7 +220,8 @@ class AnonymousPageCacheMiddleware:
     @staticmethod
     def key_for(request):
         raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-        return f"{PAGE_KEY_PREFIX}:{hashlib.sha256(raw.encode()).hexdigest()}"
+        # The release, as in every fragment's key: a deploy serves no page the previous code drew.
+        return f"{PAGE_KEY_PREFIX}:{fragments.release()}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
     @staticmethod
     def timeout_for(response, generation, next_go_live=None):

@@ -201,3 +201,11 @@ def test_a_page_retired_by_a_change_it_shows_is_drawn_again_not_answered_from_it
     story.save()
     response = client.get("/tag/ideas/")
     assert response["X-Page-Cache"] == "miss" and titles(response) == ["Second title"]
+
+
+def test_a_new_release_serves_no_page_the_previous_one_drew(client, monkeypatch):
+    make_article(title="Cached story")
+    assert client.get("/")["X-Page-Cache"] == "miss"
+    assert client.get("/")["X-Page-Cache"] == "hit"
+    monkeypatch.setattr("citynews.fragments.release", lambda: "next-release")
+    assert client.get("/")["X-Page-Cache"] == "miss"
