@@ -39,14 +39,16 @@ def city_page(slug, stories):
     return read_versions(CITY_PAGE_SQL, {"slug": slug, "now": timezone.now(), "limit": stories})
 
 
-# A ranking's page: its table (award tables) and the live stories that report any of its entries.
+# A ranking's page: its table (award tables) and the live stories that report any of its entries. The entries' ids
+# as an array, not a join: joined, the planner hashes the whole table of links (1.6 ms against 1.0 on bench data).
 RANKING_PAGE_SQL = f"""
 WITH stories AS (
     SELECT {CARD_SQL} AS version, published_at, id FROM articles_article
     WHERE {LIVE} AND articles_article.id IN (
         SELECT link.article_id FROM articles_article_ranking_entries link
-        JOIN awards_rankingentry entry ON entry.id = link.rankingentry_id
-        WHERE entry.ranking_id = (SELECT id FROM awards_ranking WHERE slug = %(slug)s AND year = %(year)s)
+        WHERE link.rankingentry_id = ANY(ARRAY(
+            SELECT entry.id FROM awards_rankingentry entry
+            WHERE entry.ranking_id = (SELECT id FROM awards_ranking WHERE slug = %(slug)s AND year = %(year)s)))
     )
     ORDER BY published_at DESC, id DESC LIMIT %(limit)s
 )
