@@ -11,17 +11,12 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, User
-from playwright.sync_api import expect
 
 from articles.roles import EDITORS
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # between page actions are ordinary synchronous code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-# Playwright's default 5 s: an admin save with five inline rows once took longer on a 2-core machine running
-# another test suite beside this one (SQLite, live_server). A wait ends as soon as its page is there.
-expect.set_options(timeout=15_000)
 
 EDITOR_PASSWORD = "correct horse battery staple"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
