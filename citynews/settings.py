@@ -154,8 +154,9 @@ TEMPLATES = [
 WSGI_APPLICATION = "citynews.wsgi.application"
 
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+    # An empty DATABASE_URL (a blank line in an env file) means the default, as for every other variable here.
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("CONN_MAX_AGE", 600),
         conn_health_checks=True,
     )
