@@ -2,8 +2,8 @@
 
 Everything here renders standalone templates (no request context, so no context processors and no
 database): the 500 page when the database is the thing that failed, the 503 page while it is down,
-the CSRF failure page, and the 502, 503 and 504 pages nginx serves itself while the app cannot
-answer (written to files at deploy time by `manage.py write_error_pages`).
+the CSRF failure page, and the pages nginx serves itself: 429 to a client searching too fast, 502, 503
+and 504 while the app cannot answer (written to files at deploy time by `manage.py write_error_pages`).
 """
 
 import logging
@@ -18,8 +18,9 @@ from . import metrics
 
 logger = logging.getLogger(__name__)
 
-# The statuses nginx answers by itself when gunicorn is down or too slow (deploy/nginx.conf's error_page).
-PROXY_ERROR_STATUSES = (502, 503, 504)
+# The statuses nginx answers by itself (deploy/nginx.conf's error_page): a client searching too fast (429), and
+# gunicorn down or too slow.
+PROXY_ERROR_STATUSES = (429, 502, 503, 504)
 
 # What a lost, refused or timed-out database connection raises; programming errors are not in here.
 DATABASE_UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)

@@ -1,5 +1,5 @@
-"""Branded 400, 403, 404, 500 and 503 pages; the 500 and 503 pages render with the database failing; the 502,
-503 and 504 pages written for nginx."""
+"""Branded 400, 403, 404, 500 and 503 pages; the 500 and 503 pages render with the database failing; the 429,
+502, 503 and 504 pages written for nginx."""
 
 from io import StringIO
 
@@ -100,17 +100,16 @@ def test_handler500_turns_a_database_outage_outside_any_view_into_the_503_page(r
     assert heading(bug) == "Something went wrong on our side"
 
 
-def test_write_error_pages_renders_the_pages_nginx_serves_while_the_app_is_down(
-    db, tmp_path, django_assert_num_queries
-):
+def test_write_error_pages_renders_the_pages_nginx_serves_itself(db, tmp_path, django_assert_num_queries):
     with django_assert_num_queries(0):
         call_command("write_error_pages", directory=tmp_path / "errors", stdout=StringIO())
     headings = {
+        429: "Too many searches at once",
         502: "citynews is briefly unavailable",
         503: "citynews is briefly unavailable",
         504: "That page took too long to load",
     }
-    assert sorted(path.name for path in (tmp_path / "errors").iterdir()) == ["502.html", "503.html", "504.html"]
+    assert sorted(path.name for path in (tmp_path / "errors").iterdir()) == [f"{status}.html" for status in headings]
     for status, heading in headings.items():
         page = BeautifulSoup((tmp_path / "errors" / f"{status}.html").read_text(), "html.parser")
         assert page.h1.get_text(strip=True) == heading

@@ -668,9 +668,38 @@ def test_nginx_answers_with_our_504_page_when_the_app_is_too_slow(nginx, site, t
             assert_branded_error_page(client, site, response, 504, "That page took too long to load")
 
 
+def search_limit():
+    rate, burst = re.search(
+        r"zone=citynews_search:10m rate=(\d+)r/s;.*limit_req zone=citynews_search burst=(\d+) nodelay;",
+        SHIPPED.read_text(),
+        re.DOTALL,
+    ).groups()
+    return int(rate), int(burst)
+
+
+def test_a_client_searching_faster_than_a_person_types_gets_our_429_page(nginx, site, tmp_path):
+    rate, burst = search_limit()
+    # An nginx of its own, so its count starts at zero and no other test of this module is limited.
+    with nginx_in_front_of(nginx, site, tmp_path, site.ports.app) as client:
+        started = time.monotonic()
+        # One address asked again: after the first, the microcache answers in a millisecond, and still it counts.
+        responses = [client.request("GET", "/search/?q=shenzhen") for _ in range(burst + 10)]
+        elapsed = time.monotonic() - started
+        statuses = [response.status for response in responses]
+        passed = statuses.count(200)
+        assert statuses[: burst + 1] == [200] * (burst + 1)
+        assert passed <= burst + 1 + rate * elapsed + 1
+        assert set(statuses) == {200, 429}
+        limited = next(response for response in responses if response.status == 429)
+        assert_branded_error_page(client, site, limited, 429, "Too many searches at once")
+        # Only searching is limited: the same client reads on.
+        assert client.request("GET", "/latest/").status == 200
+        assert client.request("GET", f"/2020/11/20/{DEMO_SLUG}/").status == 200
+
+
 def test_the_error_pages_exist_for_every_status_nginx_maps(site):
     mapped = re.findall(r"error_page (\d+) /citynews-errors/(\d+)\.html;", SHIPPED.read_text())
-    assert sorted(status for status, _ in mapped) == ["502", "503", "504"]
+    assert sorted(status for status, _ in mapped) == ["429", "502", "503", "504"]
     for status, name in mapped:
         assert status == name
         page = BeautifulSoup((site.srv / "staticfiles" / "errors" / f"{name}.html").read_bytes(), "html.parser")

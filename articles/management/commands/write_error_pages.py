@@ -1,4 +1,5 @@
-"""Write the branded 502, 503 and 504 pages that nginx serves while the app cannot answer."""
+"""Write the branded pages nginx serves itself: 429 to a client searching too fast, 502, 503 and 504 while the app
+cannot answer."""
 
 from pathlib import Path
 
@@ -10,8 +11,8 @@ from citynews.errors import write_proxy_error_pages
 
 class Command(BaseCommand):
     help = (
-        "Render templates/502.html, 503.html and 504.html to STATIC_ROOT/errors/ (deploy/nginx.conf serves them "
-        "when gunicorn is down or too slow). Run after every collectstatic."
+        "Render templates/429.html, 502.html, 503.html and 504.html to STATIC_ROOT/errors/ (deploy/nginx.conf serves "
+        "them to a client searching too fast, and when gunicorn is down or too slow). Run after every collectstatic."
     )
 
     def add_arguments(self, parser):
