@@ -70,6 +70,18 @@ def fetch(url, timeout=15):
     return Fetched(status, dict(headers.items()), body.decode(), time.monotonic() - started)
 
 
+def run_manage(environment, *command):
+    """manage.py in a subprocess, with ``environment`` over this process's: a deployed site's own command line."""
+    return subprocess.run(
+        [sys.executable, "manage.py", *command],
+        cwd=BASE_DIR,
+        env=os.environ | environment,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+
 @contextmanager
 def gunicorn_server(tmp_path, **environment):
     """gunicorn with our deploy configuration and one worker, serving until the block ends."""

@@ -21,7 +21,6 @@ import secrets
 import socket
 import ssl
 import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
@@ -45,6 +44,7 @@ from .conftest import (
     gunicorn_server,
     listen_on,
     nginx_mime_types,
+    run_manage,
     running_nginx,
     self_signed_certificate,
     substitute,
@@ -167,14 +167,7 @@ def access_log_requests(log):
 
 
 def manage(environment, *command):
-    result = subprocess.run(
-        [sys.executable, "manage.py", *command],
-        cwd=BASE_DIR,
-        env=os.environ | environment,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    result = run_manage(environment, *command)
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
 

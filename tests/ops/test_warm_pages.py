@@ -5,27 +5,13 @@ the command's own process shares (as a deploy's manage.py shares the servers' Re
 share the test's in-memory SQLite connection, which must not serve the command's concurrent requests.
 """
 
-import os
 import re
 import secrets
-import subprocess
-import sys
 
 import pytest
 from bs4 import BeautifulSoup
 
-from .conftest import BASE_DIR, fetch, gunicorn_server
-
-
-def manage(environment, *command):
-    return subprocess.run(
-        [sys.executable, "manage.py", *command],
-        cwd=BASE_DIR,
-        env=os.environ | environment,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+from .conftest import fetch, gunicorn_server, run_manage
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +27,7 @@ def demo_site(tmp_path_factory):
         "REDIS_URL": "",
     }
     for command in (["migrate", "--no-input", "-v0"], ["load_demo"]):
-        result = manage(environment, *command)
+        result = run_manage(environment, *command)
         assert result.returncode == 0, result.stdout + result.stderr
     with gunicorn_server(tmp, **environment) as base_url:
         yield base_url, environment
@@ -53,7 +39,7 @@ def links_on(page, pattern):
 
 def test_warm_pages_draws_the_most_read_pages_so_that_readers_get_them_from_the_page_cache(demo_site):
     base_url, environment = demo_site
-    result = manage(environment, "warm_pages", base_url)
+    result = run_manage(environment, "warm_pages", base_url)
     assert result.returncode == 0, result.stderr
     drawn, asked = map(int, re.fullmatch(r"(\d+) of (\d+) pages drawn\.\n", result.stdout).groups())
     assert drawn == asked and result.stderr == ""
@@ -72,7 +58,7 @@ def test_warm_pages_draws_the_most_read_pages_so_that_readers_get_them_from_the_
 
 def test_warm_pages_lists_the_pages_that_do_not_answer_and_goes_on(demo_site):
     base_url, environment = demo_site
-    result = manage(environment, "warm_pages", f"{base_url}/no-such-prefix", "--stories", "1")
+    result = run_manage(environment, "warm_pages", f"{base_url}/no-such-prefix", "--stories", "1")
     assert result.returncode == 0, result.stderr
     assert re.match(r"0 of \d+ pages drawn\.", result.stdout)
     assert f"{base_url}/no-such-prefix/: 404" in result.stderr.splitlines()
@@ -80,6 +66,6 @@ def test_warm_pages_lists_the_pages_that_do_not_answer_and_goes_on(demo_site):
 
 def test_warm_pages_refuses_an_address_that_is_not_http(demo_site):
     _, environment = demo_site
-    result = manage(environment, "warm_pages", "citynews.example")
+    result = run_manage(environment, "warm_pages", "citynews.example")
     assert result.returncode != 0
     assert "is not an http:// or https:// address" in result.stderr
