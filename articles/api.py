@@ -5,7 +5,7 @@ filter and detail, for every client (the API authenticates nobody, so a signed-i
 """
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
 from awards.api import (
@@ -20,6 +20,7 @@ from awards.api import (
     RankingRefSerializer,
     city_family,
     param,
+    query_id,
     query_year,
 )
 from awards.models import City, RankingEntry, Recognition
@@ -52,9 +53,12 @@ class StoryRankSerializer(serializers.ModelSerializer):
         fields = ["id", "ranking", "city", "position", "field_size", "score", "publisher"]
 
 
+# Read from the story itself (source="*", as awards.api.SourceSerializer): one serializer for a whole page of stories.
 class FactsSerializer(serializers.Serializer):
+    """The awards and ranks a story reports."""
+
     recognitions = StoryRecognitionSerializer(many=True)
-    ranks = StoryRankSerializer(many=True)
+    ranks = StoryRankSerializer(many=True, source="ranking_entries")
 
 
 class StorySerializer(serializers.ModelSerializer):
@@ -62,7 +66,7 @@ class StorySerializer(serializers.ModelSerializer):
     section = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     tags = serializers.SerializerMethodField()
     cities = CityRefSerializer(many=True)
-    facts = serializers.SerializerMethodField(help_text="The awards and ranks this story reports.")
+    facts = FactsSerializer(source="*", help_text="The awards and ranks this story reports.")
     updated_at = serializers.DateTimeField(source="last_published_change", help_text="The last change readers saw.")
     source_url = OptionalURLField(help_text="The source's page, if any.")
 
@@ -75,12 +79,6 @@ class StorySerializer(serializers.ModelSerializer):
 
     def get_tags(self, article) -> list[str]:
         return [tag.slug for tag in article.tags.all()]
-
-    @extend_schema_field(FactsSerializer)
-    def get_facts(self, article):
-        return FactsSerializer(
-            {"recognitions": article.recognitions.all(), "ranks": article.ranking_entries.all()}, context=self.context
-        ).data
 
 
 class StoryDetailSerializer(StorySerializer):
@@ -102,6 +100,8 @@ class StoryCursorPagination(FactCursorPagination):
             YEAR_PARAM,
             param("programme", "Stories reporting an award of this programme (its slug)."),
             param("ranking", "Stories reporting a rank in this ranking (its slug)."),
+            param("recognition", "Stories reporting this recognition (its id).", int),
+            param("ranking_entry", "Stories reporting this ranking entry (its id).", int),
         ]
     )
 )
@@ -145,4 +145,8 @@ class StoryViewSet(OpenDataViewSet):
             )
         if ranking := params.get("ranking"):
             stories = stories.filter(pk__in=Article.objects.filter(ranking_entries__ranking__slug=ranking).values("pk"))
+        if (recognition := query_id(self.request, "recognition")) is not None:
+            stories = stories.filter(pk__in=Article.objects.filter(recognitions=recognition).values("pk"))
+        if (entry := query_id(self.request, "ranking_entry")) is not None:
+            stories = stories.filter(pk__in=Article.objects.filter(ranking_entries=entry).values("pk"))
         return stories

@@ -233,7 +233,18 @@ FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 86400)
 # the API's filters and cursor.
 PAGE_CACHE_QUERY_PARAMS = {
     "": {"page", "sort"},
-    "/api/": {"cursor", "page_size", "city", "year", "programme", "ranking", "tag", "edition"},
+    "/api/": {
+        "cursor",
+        "page_size",
+        "city",
+        "year",
+        "programme",
+        "ranking",
+        "tag",
+        "edition",
+        "recognition",
+        "ranking_entry",
+    },
 }
 PAGE_CACHE_SKIP_PREFIXES = ("/admin/", "/preview/", "/static/", "/media/", "/healthz", "/readyz", "/metrics", "/bench/")
 

@@ -49,6 +49,8 @@ LIST_URLS = [
     "/api/v1/stories/?year={year}",
     "/api/v1/stories/?programme=scewc",
     "/api/v1/stories/?ranking=online-services",
+    "/api/v1/stories/?recognition={award}",
+    "/api/v1/stories/?ranking_entry={rank}",
     "/api/v1/cities/",
     "/api/v1/programmes/",
     "/api/v1/editions/?programme=scewc&year=2020",
@@ -73,7 +75,9 @@ def story_titles(data):
 
 @pytest.mark.parametrize("url", LIST_URLS)
 def test_no_draft_or_scheduled_story_in_any_list_or_filter(client, facts, url):
-    response = client.get(url.format(year=facts["live"].published_at.year))
+    response = client.get(
+        url.format(year=facts["live"].published_at.year, award=facts["award"].pk, rank=facts["rank"].pk)
+    )
     assert response.status_code == 200, response.content
     titles = story_titles(response.json())
     assert "Draft story" not in titles and "Scheduled story" not in titles
@@ -113,7 +117,46 @@ def test_every_fact_names_its_source_or_says_it_has_none(client, facts):
 
     unnamed = make_recognition(make_edition(programme=make_programme(organiser="  ")))
     source = client.get(f"/api/v1/recognitions/{unnamed.pk}/").json()["source"]
-    assert source == {"publisher": None, "publisher_named": False, "method_url": None, "stories": []}
+    assert source == {
+        "publisher": None,
+        "publisher_named": False,
+        "method_url": None,
+        "stories": [],
+        "story_count": 0,
+        "stories_url": f"http://testserver/api/v1/stories/?recognition={unnamed.pk}",
+    }
+
+
+@pytest.mark.parametrize("kind", ["recognitions", "ranking-entries"])
+def test_a_fact_names_its_newest_stories_and_links_to_all_of_them(client, facts, kind):
+    fact = facts["award"] if kind == "recognitions" else facts["rank"]
+    links = "recognitions" if kind == "recognitions" else "ranking_entries"
+    newest = facts["live"].published_at
+    for day in range(1, 8):
+        getattr(make_article(title=f"Day {day}", published_at=newest - timedelta(days=day)), links).add(fact)
+    # The fixture's live story is the newest; its draft and scheduled ones count nowhere.
+    expected_newest = ["Live story", "Day 1", "Day 2", "Day 3", "Day 4"]
+
+    for url in (f"/api/v1/{kind}/{fact.pk}/", f"/api/v1/{kind}/"):
+        data = client.get(url).json()
+        (item,) = [data] if "source" in data else [r for r in data["results"] if r["id"] == fact.pk]
+        source = item["source"]
+        assert [story["title"] for story in source["stories"]] == expected_newest
+        assert source["story_count"] == 8
+
+    everything = client.get(source["stories_url"], {"page_size": 100}).json()["results"]
+    assert len(everything) == 8
+    assert [story["title"] for story in everything][:5] == expected_newest
+    assert "Draft story" not in story_titles(everything)
+
+
+def test_the_stories_filters_by_fact_refuse_what_is_not_an_id(client, facts):
+    for query in ("recognition=first", "ranking_entry=-1", f"recognition={'9' * 30}", "edition=x"):
+        url = "/api/v1/recognitions/?" + query if query.startswith("edition") else "/api/v1/stories/?" + query
+        response = client.get(url)
+        assert response.status_code == 400, query
+        assert "Give an id" in response.content.decode()
+    assert client.get("/api/v1/stories/?recognition=999999").json()["results"] == []
 
 
 def test_city_filter_takes_in_districts_and_cities_show_theirs(client, facts):

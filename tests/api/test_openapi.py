@@ -81,3 +81,15 @@ def test_browsable_documentation_is_served_from_our_origin(client):
     assert "'unsafe-inline'" not in response["Content-Security-Policy"].split("script-src")[1].split(";")[0]
     script = client.get(next(src for src in sources if "script" in src or src.startswith("/api/")))
     assert script.status_code == 200
+
+
+def test_every_documented_filter_may_vary_a_cached_answer(schema, settings):
+    # A parameter missing from PAGE_CACHE_QUERY_PARAMS would send every filtered request past the page cache.
+    documented = {
+        parameter["name"]
+        for path in schema["paths"].values()
+        for parameter in path["get"].get("parameters", [])
+        if parameter["in"] == "query"
+    }
+    assert {"recognition", "ranking_entry", "cursor"} <= documented
+    assert documented <= settings.PAGE_CACHE_QUERY_PARAMS["/api/"]
