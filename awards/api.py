@@ -5,8 +5,7 @@ that report it. Stories come through ``Article.objects.published()`` only, as on
 Each list costs a fixed number of queries whatever its page size: relations are joined or prefetched here.
 """
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
@@ -16,7 +15,17 @@ from rest_framework.pagination import CursorPagination
 
 from articles.models import Article
 
-from .models import AwardProgramme, Category, City, Edition, Ranking, RankingEntry, Recognition
+from .models import (
+    AwardProgramme,
+    Category,
+    City,
+    Edition,
+    Ranking,
+    RankingEntry,
+    Recognition,
+    live_story_count,
+    newest_reporting_stories,
+)
 
 MAX_YEAR = 9999
 MAX_ID = 2**63 - 1  # the largest id a bigint column holds: a bigger number would be a database error, not a 400
@@ -142,22 +151,6 @@ class ReportingStorySerializer(serializers.ModelSerializer):
     class Meta:
         model = Article
         fields = ["id", "title", "url", "published_at", "source_name", "source_url"]
-
-
-def live_stories(to_attr="live_stories"):
-    """The newest live stories behind each fact, at most ``REPORTING_STORIES_SHOWN``, read in one query for a whole
-    page of facts (a sliced prefetch: one window query, not one per fact)."""
-    stories = Article.objects.published().only("pk", "title", "slug", "published_at", "source_name", "source_url")
-    newest = stories.order_by("-published_at", "-pk")[:REPORTING_STORIES_SHOWN]
-    return Prefetch("articles", queryset=newest, to_attr=to_attr)
-
-
-def live_story_count(fact_model):
-    """How many live stories report each fact, as an annotation of the facts' own query."""
-    links = fact_model.articles.through.objects
-    fact_field = fact_model.articles.field.m2m_reverse_field_name()
-    live = links.filter(**{fact_field: OuterRef("pk")}, article__in=Article.objects.published().values("pk"))
-    return Coalesce(Subquery(live.values(fact_field).annotate(count=Count("pk")).values("count")), 0)
 
 
 # Read from the fact itself (source="*"): one serializer serves a whole page of facts, where building one for each
@@ -345,7 +338,7 @@ class RecognitionViewSet(OpenDataViewSet):
     def get_queryset(self):
         recognitions = (
             Recognition.objects.select_related("edition__programme", "category", "city", "organisation__city")
-            .prefetch_related(live_stories())
+            .prefetch_related(newest_reporting_stories(REPORTING_STORIES_SHOWN, to_attr="live_stories"))
             .annotate(live_story_count=live_story_count(Recognition))
         )
         if self.action != "list":
@@ -429,7 +422,7 @@ class RankingEntryViewSet(OpenDataViewSet):
     def get_queryset(self):
         entries = (
             RankingEntry.objects.select_related("ranking", "city")
-            .prefetch_related(live_stories())
+            .prefetch_related(newest_reporting_stories(REPORTING_STORIES_SHOWN, to_attr="live_stories"))
             .annotate(live_story_count=live_story_count(RankingEntry))
         )
         if self.action != "list":

@@ -152,6 +152,24 @@ def test_edition_page_groups_categories_winners_first(client, shenzhen_facts):
         assert (moved.status_code, moved["Location"]) == (301, shenzhen_facts["edition"].get_absolute_url())
 
 
+@pytest.mark.parametrize("url", ["/awards/scewc/2020/", "/awards/scewc/", "/cities/shenzhen/"])
+def test_an_award_names_its_newest_three_stories_and_counts_the_rest(client, shenzhen_facts, url):
+    newest = shenzhen_facts["story"].published_at
+    for day in range(1, 5):
+        make_article(title=f"Day {day}", published_at=newest - timedelta(days=day)).recognitions.add(
+            shenzhen_facts["winner"]
+        )
+    page = parse(client.get(url))
+    (line,) = [item for item in page.select("li.recognition") if "Day 1" in item.get_text()]
+    stories = line.select_one(".recognition__stories")
+    assert [a.get_text() for a in stories.select("a")] == ["Shenzhen wins", "Day 1", "Day 2"]
+    # The draft and the scheduled story of the fixture are not counted among the earlier ones.
+    assert " ".join(stories.get_text().split()).endswith("Day 2; and 2 earlier stories")
+    # The hub's line names its one live story and counts nothing more.
+    (hub,) = [item for item in page.select("li.recognition") if "AI-HUB (SZ)" in item.get_text()]
+    assert " ".join(hub.select_one(".recognition__stories").get_text().split()) == "Reported in: Shenzhen wins"
+
+
 @pytest.mark.parametrize(
     "url",
     [
