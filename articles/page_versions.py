@@ -277,7 +277,9 @@ def _run_prepared(connection, sql, params):
 
 
 # Prepared once per connection: planning these queries cost PostgreSQL more than running them (article page:
-# 1.0 ms against 0.6 ms, EXPLAIN ANALYZE at 100,000 stories), on every reader's request.
+# 1.0 ms against 0.6 ms, EXPLAIN ANALYZE at 100,000 stories), on every reader's request. The connection asks
+# for the generic plan every time (plan_cache_mode, citynews.settings): left to choose, PostgreSQL went on
+# planning the front page's and the story lists' afresh for each request.
 @functools.cache
 def _prepared(sql):
     """A name for ``sql``, its text with $1, $2... for its %(name)s parameters, and the names in that order."""

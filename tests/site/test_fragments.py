@@ -289,6 +289,23 @@ def test_a_search_asked_again_is_one_query_and_never_another_searchs_page(client
 
 
 @on_postgres
+def test_versions_queries_are_planned_once_per_connection(client, world):
+    # Left to choose, PostgreSQL plans a statement afresh for its first five runs and may go on doing so.
+    raw_sql("DEALLOCATE ALL")
+    connection._citynews_prepared = set()
+    for _ in range(7):
+        for url in ("/", "/latest/", world.story_url):
+            assert client.get(url).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, generic_plans, custom_plans FROM pg_prepared_statements WHERE name LIKE 'citynews_versions_%%'"
+        )
+        statements = cursor.fetchall()
+    assert len(statements) == 3
+    assert [(name, custom) for name, _, custom in statements if custom] == []
+
+
+@on_postgres
 def test_a_versions_query_failing_after_its_prepare_leaves_the_connection_usable(client, world):
     raw_sql("DEALLOCATE ALL")
     connection._citynews_prepared = set()
