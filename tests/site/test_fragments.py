@@ -298,7 +298,8 @@ def test_versions_queries_are_planned_once_per_connection(client, world):
             assert client.get(url).status_code == 200
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT name, generic_plans, custom_plans FROM pg_prepared_statements WHERE name LIKE 'citynews_versions_%%'"
+            "SELECT name, generic_plans, custom_plans FROM pg_prepared_statements "
+            "WHERE name LIKE 'citynews_versions_%%'"
         )
         statements = cursor.fetchall()
     assert len(statements) == 3
