@@ -1,11 +1,10 @@
 """citynews/settings.py read from the environment, as a server's process reads it."""
 
 import json
-import os
-import subprocess
-import sys
 
 from django.conf import settings
+
+from .conftest import run_manage
 
 PROBE = """
 import json
@@ -16,10 +15,7 @@ print(json.dumps({"engine": database["ENGINE"], "name": str(database["NAME"])}))
 
 
 def database_in_a_fresh_process(**environment):
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "citynews.settings", **environment}
-    probe = subprocess.run(
-        [sys.executable, "-c", PROBE], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=60
-    )
+    probe = run_manage(environment, "shell", "--no-imports", "-c", PROBE)
     assert probe.returncode == 0, probe.stderr
     return json.loads(probe.stdout.splitlines()[-1])
 
