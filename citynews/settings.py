@@ -482,7 +482,7 @@ SEARCH_GROUPS = [
     "awards.search.find_rankings",
 ]
 
-# The public read API (Django REST framework; citynews/urls.py wires articles/api.py and awards/api.py).
+# The public read API (Django REST framework; citynews/urls.py wires awards/api.py and awards/story_api.py).
 # Nobody signs in to it: every client, an editor included, sees exactly what an anonymous reader sees.
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

@@ -6,8 +6,8 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from articles.api import StoryViewSet
 from awards import api as awards_api
+from awards.story_api import StoryViewSet
 
 from .admin_guards import LabelledAutocompleteJsonView
 from .crawlers import SITEMAPS, robots_txt

@@ -15,7 +15,7 @@ from citynews import fragments
 
 readers = engines["jinja2"].env
 print(json.dumps({
-    "views_imported": all(name in sys.modules for name in ("articles.views", "awards.views", "articles.api")),
+    "views_imported": all(name in sys.modules for name in ("articles.views", "awards.views", "awards.story_api")),
     "templates": len(readers.list_templates()),
     "compiled": len(readers.cache),
     "release_known": fragments.release.cache_info().currsize == 1,

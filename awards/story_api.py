@@ -1,5 +1,8 @@
 """The read-only JSON API over live stories, with the facts each reports (under /api/v1/stories/).
 
+It lives with the facts' API (awards/api.py), whose fields and paging it shares: the awards app reads the
+articles app, never the other way round.
+
 Only ``Article.objects.published()`` reaches it: a draft or a scheduled story is absent from every list,
 filter and detail, for every client (the API authenticates nobody, so a signed-in editor sees what anyone does).
 """
@@ -8,7 +11,9 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
-from awards.api import (
+from articles.models import Article
+
+from .api import (
     CITY_PARAM,
     YEAR_PARAM,
     CityRefSerializer,
@@ -23,9 +28,7 @@ from awards.api import (
     query_id,
     query_year,
 )
-from awards.models import City, RankingEntry, Recognition
-
-from .models import Article
+from .models import City, RankingEntry, Recognition
 
 
 class StoryRecognitionSerializer(serializers.ModelSerializer):
