@@ -1,11 +1,12 @@
 """
-Demo facts for the sample story: Shenzhen's two SCEWC 2020 awards and an online-services ranking.
+Demo facts of the sample story: Shenzhen's two SCEWC 2020 awards and an online-services ranking.
 
 Only Shenzhen's first place of 32 in 2020 comes from the story. The other cities' positions and
 the whole 2019 edition are illustrative, there so movement and charts have something to show;
 the ranking's method note and the city descriptions say so. Idempotent: update_or_create throughout.
 """
 
+from dataclasses import dataclass
 from datetime import date
 
 from .models import AwardProgramme, Category, City, Edition, Organisation, Ranking, RankingEntry, Recognition
@@ -50,8 +51,18 @@ def upsert_city(slug, name, country, description, parent=None):
     return city
 
 
-def load_awards_demo(article):
-    """Create or refresh the demo facts and link them to the demo story."""
+@dataclass
+class DemoFacts:
+    """The demo's rows, for the demo stories to link to: cities by slug, recognitions by a short key, ranking
+    entries by (city slug, year)."""
+
+    cities: dict
+    recognitions: dict
+    ranking_entries: dict
+
+
+def load_awards_demo():
+    """Create or refresh the demo facts."""
     cities = {slug: upsert_city(slug, name, country, text) for slug, name, country, text in CITIES}
     shenzhen = cities["shenzhen"]
     futian = upsert_city(
@@ -141,6 +152,8 @@ def load_awards_demo(article):
                     ranking=rankings[year], city=cities[slug], defaults={"position": position}
                 )
 
-    article.cities.set([shenzhen, futian])
-    article.recognitions.set([shenzhen_award, futian_award])
-    article.ranking_entries.set([entries["shenzhen", 2020]])
+    return DemoFacts(
+        cities={**cities, "futian-district": futian},
+        recognitions={"shenzhen-enabling": shenzhen_award, "futian-inclusive": futian_award},
+        ranking_entries=entries,
+    )
