@@ -313,10 +313,14 @@ def live_story_count(fact_model):
 
 
 class RecognitionQuerySet(models.QuerySet):
+    def for_summary(self):
+        """Everything a line about a recognition shows but the stories that report it."""
+        return self.select_related("edition__programme", "category", "city", "organisation__city")
+
     def for_display(self):
         """Everything a line about a recognition shows, with the newest live stories that report it and their count."""
         return (
-            self.select_related("edition__programme", "category", "city", "organisation__city")
+            self.for_summary()
             .prefetch_related(newest_reporting_stories(REPORTING_STORIES_NAMED, to_attr="live_articles"))
             .annotate(live_article_count=live_story_count(Recognition))
         )
@@ -324,7 +328,7 @@ class RecognitionQuerySet(models.QuerySet):
     def for_display_in_story(self):
         """A story's facts box: it links each recognition to its edition and city, not to other stories."""
         # The default order, spelled out: "category" would join the programme a second time for its name.
-        return self.select_related("edition__programme", "category", "city", "organisation__city").order_by(
+        return self.for_summary().order_by(
             "edition__programme__name", "-edition__year", "category__name", "result", "pk"
         )
 

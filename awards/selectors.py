@@ -226,12 +226,17 @@ class EditionResults:
 
 
 def programme_results(programme):
-    """Every edition of a programme, newest first, with its categories' winners and finalists."""
+    """Every edition of a programme, newest first, with its categories' winners and finalists.
+
+    Not the stories that report them: each edition's page names those, and its own page links there. Ten
+    editions of 24 results with forty stories each (bench/ data) made a page of 151 KB, 48 ms of CPU and
+    103 ms of SQL with each result's three newest stories; 62 KB, 17 ms and 1 ms without (2026-11-30).
+    """
     editions = list(programme.editions.prefetch_related("host_cities").order_by("-year"))
     recognitions = defaultdict(list)
     for recognition in (
         Recognition.objects.filter(edition__programme=programme)
-        .for_display()
+        .for_summary()
         .order_by("category__name", "result", "pk")
     ):
         recognitions[recognition.edition_id].append(recognition)

@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 
 CITY_PAGE_BUDGET = 10
 EDITION_PAGE_BUDGET = 5
+PROGRAMME_PAGE_BUDGET = 5
 RANKING_PAGE_BUDGET = 8
 
 
@@ -73,6 +74,33 @@ def test_edition_page_query_count_does_not_grow(client, django_assert_max_num_qu
     with django_assert_max_num_queries(EDITION_PAGE_BUDGET):
         response = client.get(url)
     assert sum(len(group.recognitions) for group in response.context_data["categories"]) == 50
+    assert count_queries(client, url) == small
+
+
+def test_programme_page_query_count_does_not_grow_and_leaves_the_stories_to_each_edition(
+    client, django_assert_max_num_queries
+):
+    programme = make_edition(year=2000).programme
+
+    def add(start, n):
+        for year in range(start, start + n):
+            edition = make_edition(programme=programme, year=year)
+            edition.host_cities.set([make_city()])
+            for _ in range(3):
+                recognition = make_recognition(edition, category=make_category(programme))
+                make_article(title=f"Story on {year}").recognitions.set([recognition])
+
+    add(2001, 1)
+    url = programme.get_absolute_url()
+    client.get(url)
+    small = count_queries(client, url)
+    add(2002, 19)
+    with django_assert_max_num_queries(PROGRAMME_PAGE_BUDGET):
+        response = client.get(url)
+    page = parse(response)
+    assert len(page.select("li.recognition")) == 60 and "Story on" not in page.get_text()
+    editions = programme.editions.exclude(recognitions=None).order_by("-year")
+    assert [a["href"] for a in page.select("p.block-more a")] == [edition.get_absolute_url() for edition in editions]
     assert count_queries(client, url) == small
 
 
