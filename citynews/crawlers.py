@@ -1,7 +1,9 @@
-"""What crawlers read: robots.txt and the sitemap index over every app's sitemaps."""
+"""What crawlers and browsers ask for at the site's root: robots.txt, favicon.ico and the sitemap index over every
+app's sitemaps."""
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
@@ -32,3 +34,9 @@ def robots_txt(request):
         f"Sitemap: {settings.SITE_URL}{reverse('sitemap-news')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def favicon_ico(request):
+    """Browsers, feed readers and bookmarks ask for /favicon.ico whatever a page links: the icon is a static file."""
+    return HttpResponsePermanentRedirect(static("favicon.ico"))

@@ -10,7 +10,7 @@ from awards import api as awards_api
 from awards.story_api import StoryViewSet
 
 from .admin_guards import LabelledAutocompleteJsonView
-from .crawlers import SITEMAPS, robots_txt
+from .crawlers import SITEMAPS, favicon_ico, robots_txt
 from .health import healthz, readyz
 from .media import serve_media
 from .metrics import metrics_view
@@ -49,6 +49,7 @@ urlpatterns = [
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("robots.txt", robots_txt, name="robots"),
+    path("favicon.ico", favicon_ico, name="favicon"),
     path(
         "sitemap.xml",
         sitemap_views.index,
