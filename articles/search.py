@@ -4,7 +4,8 @@ Site search: query clean-up, article search on PostgreSQL or SQLite, safe highli
 On PostgreSQL articles are found through ``Article.search_vector`` (weighted and
 kept current by a trigger, see migration 0002), ranked with ``SearchRank`` and
 given a ``ts_headline`` snippet. On other databases a simpler ``icontains``
-search finds the same stories, newest first, and snippets are made in Python.
+search finds the same stories, ranks those with the words in their title or
+standfirst first (newest first among equals), and snippets are made in Python.
 
 Other apps add result groups (cities, award categories, rankings) through
 ``settings.SEARCH_GROUPS``: dotted paths of callables that take the cleaned query
@@ -37,6 +38,9 @@ START_MARK, STOP_MARK = "\ue000", "\ue001"
 LT, GT, AMP = "\ue002", "\ue003", "\ue004"
 _SENTINELS = re.compile(f"[{START_MARK}{STOP_MARK}]")
 _STAND_INS = str.maketrans({LT: "<", GT: ">", AMP: "&"})
+# In a snippet, where a subheading ends and the text under it starts: "What Shenzhen took home — Two of the awards".
+HEADING_END = r"</h[1-6]\s*>"
+HEADING_SEPARATOR = " — "
 
 
 @dataclass
@@ -74,14 +78,16 @@ def full_text_query(query):
 class TextOfHtml(Func):
     """A column's HTML as text for ts_headline, in SQL.
 
-    Tags and stray sentinels go; ``&lt;``, ``&gt;`` and ``&amp;`` become private-use
-    stand-ins, because ts_headline's parser would swallow them (or the characters
-    they encode) as markup. ``marked_headline`` turns them back.
+    A subheading's end becomes a dash, other tags and stray sentinels a space; ``&lt;``,
+    ``&gt;`` and ``&amp;`` become private-use stand-ins, because ts_headline's parser
+    would swallow them (or the characters they encode) as markup. ``marked_headline``
+    turns them back.
     """
 
     template = (
-        "replace(replace(replace("
-        f"regexp_replace(%(expressions)s, '<[^>]*>|[{START_MARK}-{AMP}]', ' ', 'g'), "
+        "replace(replace(replace(regexp_replace("
+        f"regexp_replace(%(expressions)s, '{HEADING_END}', '{HEADING_SEPARATOR}', 'gi'), "
+        f"'<[^>]*>|[{START_MARK}-{AMP}]', ' ', 'g'), "
         f"'&lt;', '{LT}'), '&gt;', '{GT}'), '&amp;', '{AMP}')"
     )
     output_field = TextField()
@@ -177,8 +183,16 @@ def search_articles(query):
         # Sorted by rank; a stable sort keeps the newest first among equals.
         candidates.sort(key=lambda candidate: -candidate[1])
         return SearchResults(query, [pk for pk, _ in candidates], rank_of=dict(candidates))
-    newest = _matching_newest_first(query).values_list("pk", flat=True)[:MAX_CANDIDATES]
-    return SearchResults(query, list(newest))
+    # No ranking function here: a word in the title counts most, then in the standfirst, then in the body only.
+    terms = query_terms(query)
+    candidates = [
+        (pk, sum(3 if term in title.lower() else 2 if term in standfirst.lower() else 1 for term in terms))
+        for pk, title, standfirst in _matching_newest_first(query).values_list("pk", "title", "standfirst")[
+            :MAX_CANDIDATES
+        ]
+    ]
+    candidates.sort(key=lambda candidate: -candidate[1])
+    return SearchResults(query, [pk for pk, _ in candidates], rank_of=dict(candidates))
 
 
 def newest_matches(query):
@@ -238,7 +252,9 @@ def highlight(text, terms):
 
 def snippet(body_html, terms, words=SNIPPET_WORDS):
     """A window of the body's text around the first term found, highlighted."""
-    body_words = html.unescape(strip_tags(body_html or "")).split()
+    text = re.sub(HEADING_END, HEADING_SEPARATOR, body_html or "", flags=re.IGNORECASE)
+    # A space where each tag was: "<p>One.</p><p>Two.</p>" is "One. Two.", not "One.Two.".
+    body_words = html.unescape(strip_tags(text.replace("<", " <"))).split()
     lowered = [word.lower() for word in body_words]
     first = next((i for i, word in enumerate(lowered) if any(t in word for t in terms)), 0)
     start = max(0, first - words // 3)

@@ -43,7 +43,6 @@ def test_finds_title_and_body_matches_and_marks_them(client):
     assert page.select_one("main [role=status]").get_text(strip=True) == "2 stories match “hangzhou”."
 
 
-@on_postgres
 def test_title_match_ranks_above_body_match():
     # The body match is newer, so only the rank can put the title match first.
     in_body = make_article(
@@ -78,12 +77,24 @@ def test_trigger_indexes_bulk_updates():
 
 
 @on_sqlite
-def test_fallback_finds_both_newest_first():
-    in_title = make_article(title="Suzhou tops the ranking", published_at=timezone.now() - timedelta(days=3))
-    in_body = make_article(
-        title="Budget news", body="<p>The mayor mentioned Suzhou once.</p>", published_at=timezone.now()
+def test_fallback_ranks_title_then_standfirst_then_body_and_newest_first_among_equals():
+    now = timezone.now()
+    older_in_body = make_article(title="Budget", body="<p>Suzhou again.</p>", published_at=now - timedelta(days=9))
+    in_body = make_article(title="Budget news", body="<p>The mayor mentioned Suzhou once.</p>", published_at=now)
+    in_standfirst = make_article(title="Metro", standfirst="Suzhou opens a line.", published_at=now - timedelta(days=2))
+    in_title = make_article(title="Suzhou tops the ranking", published_at=now - timedelta(days=3))
+    assert list(search.search_articles("suzhou")) == [in_title, in_standfirst, in_body, older_in_body]
+
+
+def test_a_snippet_keeps_a_subheading_apart_from_the_text_under_it(client):
+    make_article(
+        title="Awards night",
+        standfirst="",
+        body="<p>The city was there.</p><h2>What the city took home</h2><p>Two prizes went to the district.</p>",
     )
-    assert list(search.search_articles("suzhou")) == [in_body, in_title]
+    snippet = parse(client.get("/search/", {"q": "prizes"})).select_one(".search-result__snippet").get_text()
+    # Paragraphs are apart too: "there. What", not "there.What".
+    assert "there. What the city took home — Two prizes went" in " ".join(snippet.split())
 
 
 def test_markup_is_not_searched():
