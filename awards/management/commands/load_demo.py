@@ -172,7 +172,7 @@ DEMO_STORIES = [
 ]
 
 
-def draw_demo_photo(banner=SCEWC_PHOTO.banner, sky=SCEWC_PHOTO.sky, width=1600, height=1000):
+def draw_demo_photo(*, banner=SCEWC_PHOTO.banner, sky=SCEWC_PHOTO.sky, width=1600, height=1000):
     """A skyline under a banner, the sky shading from ``sky[0]`` to ``sky[1]``: enough to look like an event photo."""
     image = Image.new("RGB", (width, height))
     draw = ImageDraw.Draw(image)
@@ -265,7 +265,7 @@ def ensure_lead_photo(article, spec):
             is_lead=True,
         )
         photo.image = SimpleUploadedFile(
-            spec.file_name, draw_demo_photo(spec.banner, spec.sky), content_type="image/jpeg"
+            spec.file_name, draw_demo_photo(banner=spec.banner, sky=spec.sky), content_type="image/jpeg"
         )
         photo.full_clean()
         photo.save()

@@ -103,7 +103,7 @@ class Command(BaseCommand):
         for n in range(5):
             name = f"photos/bench/bench-{n}.jpg"
             if not default_storage.exists(name):
-                default_storage.save(name, ContentFile(draw_demo_photo(1600, 1000)))
+                default_storage.save(name, ContentFile(draw_demo_photo(width=1600, height=1000)))
             renditions = [
                 {"width": w, "height": round(1000 * w / 1600), "name": f"photos/bench/bench-{n}-{w}w.webp"}
                 for w in (320, 640, 960, 1280, 1600)
