@@ -159,3 +159,22 @@ def test_reader_finds_a_story_and_a_ranking_with_javascript_off(live_server, bro
         assert table.get_by_role("row").count() > 1
     finally:
         context.close()
+
+
+def test_a_printed_story_is_the_story_without_the_site_around_it(live_server, page, transactional_db, artifacts_dir):
+    call_command("load_demo", stdout=io.StringIO())
+    story = Article.objects.get(slug="shenzhen-wins-enabling-technologies-award-scewc-2020")
+    story.body += '<p>Read the <a href="https://www.smartcityexpo.com/">congress site</a>.</p>'
+    story.save()
+    page.goto(f"{live_server.url}{story.get_absolute_url()}")
+    page.emulate_media(media="print")
+    hidden = ".site-nav, .search-form, .section-nav, .share, .story-nav, .related, .tags"
+    assert page.locator(hidden).count() >= 5
+    assert page.eval_on_selector_all(hidden, "nodes => nodes.filter(n => n.offsetParent !== null).length") == 0
+    for kept in ("h1", ".story__standfirst", ".story__meta", "figure.story__lead", ".story__body", "aside.facts"):
+        expect(page.locator(kept).first).to_be_visible()
+    link_text = page.eval_on_selector(".story__body a[href^='http']", "a => getComputedStyle(a, '::after').content")
+    assert link_text == '" (https://www.smartcityexpo.com/)"'
+    (artifacts_dir / "story-printed.pdf").write_bytes(page.pdf(format="A4"))
+    page.emulate_media(media="screen")
+    expect(page.locator(".share")).to_be_visible()
