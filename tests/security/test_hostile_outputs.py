@@ -123,6 +123,8 @@ NOT_FOR_READERS = {
     "labelled_autocomplete": 302,
     # A chart image not drawn yet (it is drawn after an editor's save commits) leads to its SVG.
     "awards:rank_chart_png": 302,
+    # The site's icon is a static file; /favicon.ico leads there.
+    "favicon": 301,
 }
 
 
