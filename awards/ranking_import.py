@@ -271,29 +271,36 @@ def check_rows(ranking, raw_rows, existing, replace):
             rows.append(ImportRow(line=line, city=city, position=position, score=score))
 
     if not ranking.allow_ties:
-        holders = {}
-        if not replace:
-            in_file = {row.city.pk for row in rows}
-            for entry in existing.values():
-                if entry.city_id not in in_file:
-                    holders[entry.position] = f"{entry.city.name}, who stays in the ranking (not in the file)"
-        for row in rows:
-            if row.position in holders:
-                problems.append(
-                    (
-                        row.line,
-                        f"position {row.position} is also given to {holders[row.position]}, "
-                        "and this ranking does not allow ties.",
-                    )
-                )
-            else:
-                holders[row.position] = f"{row.city.name} on line {row.line}"
+        problems += tie_problems(rows, existing, replace)
     messages = [f"Line {line}: {text}" for line, text in sorted(problems, key=lambda p: p[0])]
     if replace:
         messages += reported_entries_left_out(existing, {row.city.pk for row in rows} | set(line_of_city))
     if messages:
         raise RankingImportError(messages)
     return rows
+
+
+def tie_problems(rows, existing, replace):
+    """(line, text) for each row whose position another row, or an entry the import keeps, already holds."""
+    holders = {}
+    if not replace:
+        in_file = {row.city.pk for row in rows}
+        for entry in existing.values():
+            if entry.city_id not in in_file:
+                holders[entry.position] = f"{entry.city.name}, who stays in the ranking (not in the file)"
+    problems = []
+    for row in rows:
+        if row.position in holders:
+            problems.append(
+                (
+                    row.line,
+                    f"position {row.position} is also given to {holders[row.position]}, and this ranking "
+                    "does not allow ties.",
+                )
+            )
+        else:
+            holders[row.position] = f"{row.city.name} on line {row.line}"
+    return problems
 
 
 def reported_entries_left_out(existing, in_file):

@@ -121,67 +121,95 @@ class OrganisationFinder:
         return candidates[0], None
 
 
-def check_rows(edition, raw_rows):
-    categories = {}
-    for category in Category.objects.filter(programme_id=edition.programme_id):
-        for text in category.all_names:
-            categories.setdefault(normalise_category_name(text), category)
-    cities, organisations = CityFinder(), OrganisationFinder()
-    existing = {
-        (r.category_id, r.result, r.city_id, r.organisation_id, name_key(r.project_name))
-        for r in edition.recognitions.all()
-    }
-    seen = {}
-    problems, rows = [], []
-    project_length = Recognition._meta.get_field("project_name").max_length
-    note_length = Recognition._meta.get_field("note").max_length
-    for line, cells in raw_rows:
+class RowReader:
+    """A row of the file as an unsaved Recognition of ``edition``, or the problems that keep it out. The names a
+    file may use (the programme's categories with their aliases, cities, organisations) are read once."""
+
+    def __init__(self, edition):
+        self.edition = edition
+        self.categories = {}
+        for category in Category.objects.filter(programme_id=edition.programme_id):
+            for text in category.all_names:
+                self.categories.setdefault(normalise_category_name(text), category)
+        self.cities, self.organisations = CityFinder(), OrganisationFinder()
+        self.project_length = Recognition._meta.get_field("project_name").max_length
+        self.note_length = Recognition._meta.get_field("note").max_length
+
+    def read(self, cells):
+        """(recognition, []) or (None, problems)."""
         found = []
-        category = categories.get(normalise_category_name(cells["category"]))
+        category = self.categories.get(normalise_category_name(cells["category"]))
         if not cells["category"]:
             found.append("the category is missing.")
         elif category is None:
             found.append(
-                f"“{shown(cells['category'])}” is not a category of {edition.programme}: add it on the edition's "
-                "page (the “+” beside a category) or check the spelling."
+                f"“{shown(cells['category'])}” is not a category of {self.edition.programme}: add it on the "
+                "edition's page (the “+” beside a category) or check the spelling."
             )
         result = RESULTS.get(name_key(cells["result"]))
         if result is None:
             found.append(f"the result “{shown(cells['result'])}” is not winner, finalist or special mention.")
-        city = None
+        city, organisation = self.recipient(cells, found)
+        project, note = cells.get("project_name", ""), cells.get("note", "")
+        if len(project) > self.project_length:
+            found.append(f"the project name is longer than {self.project_length} characters.")
+        if len(note) > self.note_length:
+            found.append(f"the note is longer than {self.note_length} characters.")
+        if found:
+            return None, found
+        recognition = Recognition(
+            edition=self.edition,
+            category=category,
+            result=result,
+            city=city,
+            organisation=organisation,
+            project_name=project,
+            note=note,
+        )
+        return recognition, []
+
+    def recipient(self, cells, found):
+        """The city and the organisation a row names (either may be None); problems are added to ``found``."""
+        city = organisation = None
         if cells.get("city") or cells.get("slug"):
-            city, problem = cities.find(cells.get("city", ""), cells.get("country", ""), cells.get("slug", ""))
+            city, problem = self.cities.find(cells.get("city", ""), cells.get("country", ""), cells.get("slug", ""))
             if problem:
                 found.append(problem)
-        organisation = None
         if cells.get("organisation"):
-            organisation, problem = organisations.find(cells["organisation"], city)
+            organisation, problem = self.organisations.find(cells["organisation"], city)
             if problem:
                 found.append(problem)
         if not (cells.get("city") or cells.get("slug") or cells.get("organisation")):
             found.append("name the city or the organisation that was recognised.")
-        project, note = cells.get("project_name", ""), cells.get("note", "")
-        if len(project) > project_length:
-            found.append(f"the project name is longer than {project_length} characters.")
-        if len(note) > note_length:
-            found.append(f"the note is longer than {note_length} characters.")
-        if not found:
-            key = (category.pk, result, city and city.pk, organisation and organisation.pk, name_key(project))
+        return city, organisation
+
+
+def identity(recognition):
+    """What makes two recognitions of an edition the same one."""
+    return (
+        recognition.category_id,
+        recognition.result,
+        recognition.city_id,
+        recognition.organisation_id,
+        name_key(recognition.project_name),
+    )
+
+
+def check_rows(edition, raw_rows):
+    reader = RowReader(edition)
+    existing = {identity(recognition) for recognition in edition.recognitions.all()}
+    seen = {}
+    problems, rows = [], []
+    for line, cells in raw_rows:
+        recognition, found = reader.read(cells)
+        if recognition is not None:
+            key = identity(recognition)
             if key in existing:
                 found.append("this recognition is already in the edition.")
             elif key in seen:
                 found.append(f"the same recognition is already on line {seen[key]}.")
             else:
                 seen[key] = line
-                recognition = Recognition(
-                    edition=edition,
-                    category=category,
-                    result=result,
-                    city=city,
-                    organisation=organisation,
-                    project_name=project,
-                    note=note,
-                )
                 rows.append(RecognitionRow(line, recognition))
         problems += [f"Line {line}: {text}" for text in found]
     if problems:
