@@ -228,7 +228,7 @@ class EditionResults:
 def programme_results(programme):
     """Every edition of a programme, newest first, with its categories' winners and finalists.
 
-    Not the stories that report them: each edition's page names those, and its own page links there. Ten
+    Not the stories that report them: each edition's page names those, and this page links to it. Ten
     editions of 24 results with forty stories each (bench/ data) made a page of 151 KB, 48 ms of CPU and
     103 ms of SQL with each result's three newest stories; 62 KB, 17 ms and 1 ms without (2026-11-30).
     """
