@@ -71,6 +71,10 @@ def test_an_edition_with_five_winners_and_finalists_fits_the_window(live_server,
     page.screenshot(path=str(artifacts_dir / "edition-form-1280.png"), full_page=True)
 
     page.get_by_role("button", name="Save and continue editing").click()
+    # Five rows with their pickers: on a busy machine the save can take longer than expect()'s 5 s. A form error
+    # fails with its messages rather than with a missing success message.
+    expect(page.locator(".messagelist .success, .errornote")).to_be_visible(timeout=30_000)
+    assert page.locator(".errornote").count() == 0, page.locator(".errorlist").all_inner_texts()
     expect(page.locator(".messagelist .success")).to_contain_text("was changed successfully")
     saved = [
         (
