@@ -187,9 +187,10 @@ def draw_demo_photo(*, banner=SCEWC_PHOTO.banner, sky=SCEWC_PHOTO.sky, width=160
         draw.rectangle([x + 4, height - tower, x + width // 28 - 4, height], fill=(18, 24, 38))
         for window_y in range(height - tower + 12, height - 10, 26):
             draw.rectangle([x + 12, window_y, x + 20, window_y + 10], fill=(250, 210, 120))
-    draw.rectangle([width * 0.2, height * 0.08, width * 0.8, height * 0.2], fill=(11, 92, 173))
+    # The banner keeps clear of the top sixth: the front page's widest crop (16:7, centred) cuts that much away.
+    draw.rectangle([width * 0.2, height * 0.2, width * 0.8, height * 0.32], fill=(11, 92, 173))
     text_width = draw.textlength(banner, font_size=44)
-    draw.text(((width - text_width) / 2, height * 0.12), banner, fill=(255, 255, 255), font_size=44)
+    draw.text(((width - text_width) / 2, height * 0.24), banner, fill=(255, 255, 255), font_size=44)
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=88)
     return buffer.getvalue()
