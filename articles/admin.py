@@ -17,6 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from taggit.models import Tag
 
 from citynews.admin_guards import BoundedInlineMixin, CheckedAutocompleteMixin, CheckedSelectionMixin
+from citynews.admin_labels import LabelledInputsMixin
 from citynews.text import validate_single_line
 
 from . import staged_uploads
@@ -63,7 +64,7 @@ NOT_EDITORS_CHANGES = {
 }
 
 
-class PhotoInline(BoundedInlineMixin, admin.StackedInline):
+class PhotoInline(LabelledInputsMixin, BoundedInlineMixin, admin.StackedInline):
     model = Photo
     form = PhotoForm
     formset = PhotoInlineFormSet
@@ -118,7 +119,7 @@ class AuthorAdmin(CheckedSelectionMixin, admin.ModelAdmin):
 
 
 @admin.register(FrontPagePick)
-class FrontPagePickAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
+class FrontPagePickAdmin(LabelledInputsMixin, CheckedAutocompleteMixin, admin.ModelAdmin):
     """The front page's lead and top stories: position 1 leads. A pick of a story not yet live waits for it."""
 
     list_display = ["article", "position", "ends_at", "showing_now"]
@@ -224,7 +225,7 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(CheckedAutocompleteMixin, CheckedSelectionMixin, SimpleHistoryAdmin):
+class ArticleAdmin(LabelledInputsMixin, CheckedAutocompleteMixin, CheckedSelectionMixin, SimpleHistoryAdmin):
     form = ArticleAdminForm
     object_history_template = "admin/articles/article/object_history.html"
     list_display = ["headline", "status_badge", "section", "publication_time", "credited_author"]

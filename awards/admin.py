@@ -27,6 +27,7 @@ from django.utils.text import capfirst
 
 from articles.models import Article
 from citynews.admin_guards import BoundedInlineMixin, CheckedAutocompleteMixin, CheckedSelectionMixin
+from citynews.admin_labels import LabelledInputsMixin
 from citynews.text import validate_single_line
 
 from .models import (
@@ -62,7 +63,7 @@ MAX_RANKING_ROWS_PER_SAVE = 160
 MAX_ROWS_PER_SAVE = 100
 
 
-class AwardsAdmin(CheckedAutocompleteMixin, CheckedSelectionMixin, admin.ModelAdmin):
+class AwardsAdmin(LabelledInputsMixin, CheckedAutocompleteMixin, CheckedSelectionMixin, admin.ModelAdmin):
     """Forged ids in autocomplete fields or bulk actions are form errors or 400s (citynews.admin_guards)."""
 
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -171,7 +172,7 @@ class OrganisationAdmin(AwardsAdmin):
         return organisation_label(organisation)
 
 
-class EditionInline(BoundedInlineMixin, admin.TabularInline):
+class EditionInline(LabelledInputsMixin, BoundedInlineMixin, admin.TabularInline):
     model = Edition
     max_num = MAX_ROWS_PER_SAVE
     fields = ["year", "number", "starts_on", "ends_on", "is_online"]
@@ -336,7 +337,7 @@ class AddInProgrammeWrapper(RelatedFieldWidgetWrapper):
         return context
 
 
-class RecognitionInline(CheckedAutocompleteMixin, BoundedInlineMixin, admin.TabularInline):
+class RecognitionInline(LabelledInputsMixin, CheckedAutocompleteMixin, BoundedInlineMixin, admin.TabularInline):
     """One line per recognition that fits a 1,280 px window: a plain category list limited to the edition's
     programme, with "+" to add one; searchable city and organisation pickers that say which is which; no
     change, delete or view icons beside them (static/admin/css/awards.css sets the widths)."""
@@ -498,7 +499,7 @@ class RankingEntryFormSet(KeepsReportedFactsFormSet):
         return super().save(commit)
 
 
-class RankingEntryInline(CheckedAutocompleteMixin, BoundedInlineMixin, admin.TabularInline):
+class RankingEntryInline(LabelledInputsMixin, CheckedAutocompleteMixin, BoundedInlineMixin, admin.TabularInline):
     model = RankingEntry
     max_num = MAX_RANKING_ROWS_PER_SAVE
     formset = RankingEntryFormSet

@@ -1,4 +1,4 @@
-// The article form's helpers: a word count under the body editor, "Place in story" buttons on the
+// The article form's helpers: a name and a word count for the body editor, "Place in story" buttons on the
 // story's saved photos, and a drop zone for adding several photos at once.
 "use strict";
 {
@@ -15,6 +15,9 @@
     bodyEditor = editor
     // Said outright: the library's own default is off (its NoSpellCheck extension, disabled in the model).
     editor.view.dom.setAttribute("spellcheck", "true")
+    // The editable area stands in for the textarea, which the field's label names: a screen reader says it too.
+    const label = document.querySelector(`label[for="${textarea.id}"]`)
+    if (label) editor.view.dom.setAttribute("aria-label", label.textContent.trim().replace(/:$/, ""))
     const counter = document.createElement("p")
     counter.className = "word-count help"
     counter.setAttribute("aria-live", "polite")
