@@ -337,7 +337,7 @@ class RecognitionViewSet(OpenDataViewSet):
 
     def get_queryset(self):
         recognitions = (
-            Recognition.objects.select_related("edition__programme", "category", "city", "organisation__city")
+            Recognition.objects.for_summary()
             .prefetch_related(newest_reporting_stories(REPORTING_STORIES_SHOWN, to_attr="live_stories"))
             .annotate(live_story_count=live_story_count(Recognition))
         )

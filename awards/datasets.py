@@ -241,7 +241,7 @@ def recognition_row(recognition):
 def recognitions(**filters):
     return (
         Recognition.objects.filter(**filters)
-        .select_related("edition__programme", "category", "city", "organisation__city")
+        .for_summary()
         .prefetch_related(live_stories())
         .order_by("edition__programme__slug", "edition__year", "category__name", "result", "pk")
     )

@@ -272,7 +272,7 @@ def awards_panel():
     )
     winners = list(
         Recognition.objects.filter(edition_id__in=newest_with_winners, result=Recognition.Result.WINNER)
-        .select_related("edition__programme", "category", "city", "organisation__city")
+        .for_summary()
         .order_by("category__name", "pk")
     )
     panel = AwardsPanel(edition=winners[0].edition if winners else None, winners=winners)

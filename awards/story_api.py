@@ -124,12 +124,7 @@ class StoryViewSet(OpenDataViewSet):
             .prefetch_related(
                 "tags",
                 Prefetch("cities", queryset=City.objects.order_by("name")),
-                Prefetch(
-                    "recognitions",
-                    queryset=Recognition.objects.select_related(
-                        "edition__programme", "category", "city", "organisation__city"
-                    ),
-                ),
+                Prefetch("recognitions", queryset=Recognition.objects.for_summary()),
                 Prefetch("ranking_entries", queryset=RankingEntry.objects.select_related("ranking", "city")),
             )
         )
