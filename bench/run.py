@@ -21,7 +21,9 @@ same run: a plain Django view, and a view running one query and a tiny template.
 
 Each page's queries, PostgreSQL's time for them and the app's own CPU time per request are measured
 in-process, with fragments off and again with them warm (override_settings(FRAGMENT_CACHE_SECONDS=...):
-the app must read that setting when it renders, not copy it at import). The report ends with the
+the app must read that setting when it renders, not copy it at import), and a third time with every
+fragment warm but no page kept whole: the cost a design that stored each part on save would leave. The
+report ends with the
 targets, met or not. It is printed and written to bench/results/; progress goes to stderr.
 
 Needs wrk and nginx (Debian: apt-get install wrk nginx-light). All states share one Redis database
@@ -175,9 +177,24 @@ def page_costs():
             client.get(url)  # fills the fragments
             warm_queries, _ = count_queries(client, connection, label, url)
             warm_app_ms = python_milliseconds(client, url)
-        rows.append((label, url, queries, database_ms, app_ms, warm_queries, warm_app_ms))
+            with parts_only():
+                parts_app_ms = python_milliseconds(client, url)
+        rows.append((label, url, queries, database_ms, app_ms, warm_queries, warm_app_ms, parts_app_ms))
     connection.close()
     return rows
+
+
+@contextmanager
+def parts_only():
+    """Every fragment (cards, a story's main part, a city's facts, the awards panel) served warm, but no page kept
+    whole: what a design that stored each part when an editor saves it would still pay on every request, however
+    fast its store. The bound that answers "would computing the parts on write meet the cold target?"."""
+    from unittest import mock
+
+    from citynews.fragments import VersionedPageMixin
+
+    with mock.patch.object(VersionedPageMixin, "keeps_whole_page", lambda view, request: False):
+        yield
 
 
 def count_queries(client, connection, label, url):
@@ -488,18 +505,28 @@ def page_table(rows, cold, after_publish, cached):
         return f"{rps:>8.0f}" + "".join(f"{share(rps, results[floor][0]):>8.0%}" for floor in floors) + flag
 
     lines = [
-        f"{'':<22}{'':>8}{'':>8}{'':>8}{'queries':>8}{'app ms':>8} | {'cold':^25} | {'after publish':^17} | "
-        f"{'cached':^17}",
-        f"{'page':<22}{'queries':>8}{'SQL ms':>8}{'app ms':>8}{'warm':>8}{'warm':>8} | "
+        f"{'':<22}{'':>8}{'':>8}{'':>8}{'queries':>8}{'app ms':>8}{'app ms':>8} | {'cold':^25} | "
+        f"{'after publish':^17} | {'cached':^17}",
+        f"{'page':<22}{'queries':>8}{'SQL ms':>8}{'app ms':>8}{'warm':>8}{'warm':>8}{'parts':>8} | "
         f"{'req/s':>8}{'1-query':>8}{'plain':>8}  | {'req/s':>8}{'1-query':>8}  | {'req/s':>8}{'plain':>8}",
     ]
-    for label, url, queries, database_ms, app_ms, warm_queries, warm_app_ms in rows:
+    for label, url, queries, database_ms, app_ms, warm_queries, warm_app_ms, parts_app_ms in rows:
         lines.append(
-            f"{label:<22}{queries:>8}{database_ms:>8.2f}{app_ms:>8.2f}{warm_queries:>8}{warm_app_ms:>8.2f} | "
+            f"{label:<22}{queries:>8}{database_ms:>8.2f}{app_ms:>8.2f}{warm_queries:>8}{warm_app_ms:>8.2f}"
+            f"{parts_app_ms:>8.2f} | "
             f"{cell(cold, label, ONE_QUERY, PLAIN)} | {cell(after_publish, label, ONE_QUERY)} | "
             f"{cell(cached, label, PLAIN)}  {url}"
         )
     return lines
+
+
+def parts_line(rows):
+    """How far the cold-target pages stay from the one-query view's CPU even drawn from stored parts."""
+    parts = {row[0]: row[7] for row in rows}  # label: app ms drawn from stored parts
+    floor = parts[ONE_QUERY]
+    pages = [page for page in (*PAGES_AT_A_THIRD, *PAGES_AT_A_QUARTER) if page in parts]
+    multiples = ", ".join(f"{page} {parts[page] / floor:.1f}x" for page in pages)
+    return f"drawn from stored parts (app ms parts), as a multiple of the one-query view's app ms: {multiples}"
 
 
 def nginx_lines(results):
@@ -586,6 +613,7 @@ def report(rows, states, search_unqueued, nginx_results, url_count, failed, stea
     lines += [
         f"a third of the one-query floor is {third:.0f} req/s: {cores} cores / {third:.0f} = "
         f"{cores / third * 1000:.1f} ms of CPU per page for everything (gunicorn, PostgreSQL, wrk, the kernel)",
+        parts_line(rows),
         "",
         *nginx_lines(nginx_results),
         "",
@@ -600,7 +628,8 @@ def report(rows, states, search_unqueued, nginx_results, url_count, failed, stea
         "1-query, plain = throughput as a share of the one-query view and of the plain Django view, served by the "
         "same gunicorn in the same run; ! = some responses were not 2xx/3xx; SQL ms = PostgreSQL's planning plus "
         "execution time for the page's queries (EXPLAIN ANALYZE, warm); app ms = CPU time of the Django process per "
-        "request, measured in-process without the page cache, with fragments off and (warm) cached",
+        "request, measured in-process without the page cache, with fragments off and (warm) cached; parts = the same "
+        "with every fragment warm but no page kept whole (a page drawn from stored parts)",
     ]
     return "\n".join(lines)
 

@@ -4,12 +4,13 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from prometheus_client import REGISTRY
 
 from articles.models import Article, CityTimeline, TagTimeline
 from awards.models import City, Ranking
 from bench.management.commands import generate_bench_data as generate_bench_data_command
 from bench.pages import reader_pages
-from bench.run import database_milliseconds, python_milliseconds
+from bench.run import database_milliseconds, parts_only, python_milliseconds
 from tests.conftest import parse
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +71,23 @@ def test_app_time_is_spent_on_the_requests_asked_for(bench_data, client):
 
     assert python_milliseconds(CountingClient(), url, requests=5) > 0
     assert asked == [url] * 5
+
+
+def fragment_lookups(kind, result):
+    return REGISTRY.get_sample_value("citynews_fragment_lookups_total", {"kind": kind, "result": result}) or 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pages and fragments are kept only on PostgreSQL")
+def test_parts_only_draws_the_page_from_warm_fragments_without_keeping_it_whole(bench_data, client, settings):
+    settings.FRAGMENT_CACHE_SECONDS = 3600
+    url = dict(reader_pages())["home"]
+    whole_page = client.get(url).content
+    pages_looked_up = fragment_lookups("page", "hit") + fragment_lookups("page", "miss")
+    cards_missed = fragment_lookups("card", "miss")
+    cards_found = fragment_lookups("card", "hit")
+    with parts_only():
+        from_parts = client.get(url).content
+    assert from_parts == whole_page
+    assert fragment_lookups("page", "hit") + fragment_lookups("page", "miss") == pages_looked_up
+    assert fragment_lookups("card", "miss") == cards_missed
+    assert fragment_lookups("card", "hit") > cards_found
