@@ -187,8 +187,9 @@ def page_costs():
 @contextmanager
 def parts_only():
     """Every fragment (cards, a story's main part, a city's facts, the awards panel) served warm, but no page kept
-    whole: what a design that stored each part when an editor saves it would still pay on every request, however
-    fast its store. The bound that answers "would computing the parts on write meet the cold target?"."""
+    whole: what a design that stored each part when an editor saves it would still pay on every request, but for
+    reading the stored parts (here a Redis round trip or two per page). The bound that answers "would computing
+    the parts on write meet the cold target?"."""
     from unittest import mock
 
     from citynews.fragments import VersionedPageMixin

@@ -21,6 +21,8 @@ import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import Image
 
@@ -151,6 +153,13 @@ def stop(process):
 def snapshot(*models):
     """Every row of ``models``, to show that a refused request changed nothing."""
     return [list(model.objects.order_by("pk").values()) for model in models]
+
+
+def page_queries(client, url):
+    """How many SQL queries one reader's GET of ``url`` costs; the page must answer 200."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200, url
+    return len(queries)
 
 
 def parse(response):

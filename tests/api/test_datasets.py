@@ -7,7 +7,6 @@ import json
 import pytest
 from frictionless import validate
 
-from tests.api.test_endpoints import facts  # noqa: F401 (a fixture)
 from tests.awards.factories import make_city, make_edition, make_entry, make_programme, make_ranking, make_recognition
 from tests.conftest import make_article, parse
 
@@ -21,7 +20,7 @@ def rows(response):
     return list(csv.DictReader(io.StringIO(response.content.decode())))
 
 
-def test_a_ranking_downloads_as_csv_and_json_with_its_sources(client, facts):  # noqa: F811
+def test_a_ranking_downloads_as_csv_and_json_with_its_sources(client, facts):
     ranking = facts["ranking"]
     (row,) = rows(client.get(ranking.get_dataset_url("csv")))
     assert row["city"] == "Shenzhen" and row["position"] == "1" and row["field_size"] == "32"
@@ -35,7 +34,7 @@ def test_a_ranking_downloads_as_csv_and_json_with_its_sources(client, facts):  #
     assert entry["position"] == 1 and entry["publisher_named"] is True and entry["stories"] == row["stories"]
 
 
-def test_an_edition_downloads_as_csv_and_json(client, facts):  # noqa: F811
+def test_an_edition_downloads_as_csv_and_json(client, facts):
     edition = facts["edition"]
     (row,) = rows(client.get(edition.get_dataset_url("csv")))
     assert (row["result"], row["project_name"], row["city_slug"]) == ("winner", "AI-HUB (SZ)", "futian")
@@ -71,7 +70,7 @@ def test_hostile_text_stays_inert_in_csv_and_json(client):
     assert api.json()["name"] == HOSTILE and api["Content-Type"] == "application/json"
 
 
-def test_the_data_package_validates_and_parses_back(client, facts, tmp_path):  # noqa: F811
+def test_the_data_package_validates_and_parses_back(client, facts, tmp_path):
     make_ranking(publisher="")  # a ranking with no entries and no named publisher
     # A title holds no line break (citynews.text): commas and quotes are what the CSV must quote.
     make_article(title='Story, with "quotes", and commas')
@@ -96,7 +95,7 @@ def test_the_data_package_validates_and_parses_back(client, facts, tmp_path):  #
     assert client.get("/datasets/citynews-facts/nothing.csv").status_code == 404
 
 
-def test_the_datasets_page_lists_every_download_in_dataset_json_ld(client, facts, django_assert_num_queries):  # noqa: F811
+def test_the_datasets_page_lists_every_download_in_dataset_json_ld(client, facts, django_assert_num_queries):
     with django_assert_num_queries(3):  # rankings, editions, and the site's section links
         response = client.get("/datasets/")
     page = parse(response)

@@ -11,7 +11,6 @@ from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 
 from citynews.wsgi import application
-from tests.api.test_endpoints import facts  # noqa: F401 (a fixture)
 
 document = json.loads(json.dumps(SchemaGenerator().get_schema(request=None, public=True), default=str))
 schema = schemathesis.openapi.from_dict(document)
@@ -19,7 +18,7 @@ schema.app = application
 
 
 @pytest.fixture
-def open_api(settings, facts):  # noqa: F811
+def open_api(settings, facts):
     # A generated example is one request: the per-client limit must not turn the run into 429s.
     settings.API_RATE_LIMIT = 0
     # Requests go straight to the WSGI application, inside the test's transaction: like Django's test client,

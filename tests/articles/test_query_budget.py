@@ -3,12 +3,10 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Author
-from tests.conftest import make_article, make_photo, make_section, make_upload, parse
+from tests.conftest import make_article, make_photo, make_section, make_upload, page_queries, parse
 
 pytestmark = pytest.mark.django_db
 
@@ -31,17 +29,10 @@ def fill(count, tags_each=1):
     return articles
 
 
-def queries_for(client, url):
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured)
-
-
 def test_latest_page_query_count_does_not_grow(client, django_assert_num_queries, django_assert_max_num_queries):
     fill(1)
     with django_assert_max_num_queries(MAX_QUERIES):
-        few = queries_for(client, "/latest/")
+        few = page_queries(client, "/latest/")
     fill(29, tags_each=30)
     with django_assert_num_queries(few):
         response = client.get("/latest/")
@@ -53,7 +44,7 @@ def test_latest_page_query_count_does_not_grow(client, django_assert_num_queries
 def test_article_page_query_count_does_not_grow(client, django_assert_num_queries, django_assert_max_num_queries):
     small = fill(1)[0]
     with django_assert_max_num_queries(MAX_QUERIES):
-        few = queries_for(client, small.get_absolute_url())
+        few = page_queries(client, small.get_absolute_url())
 
     big = make_article(section=make_section(), tags=[f"big-{t}" for t in range(30)])
     add_photo(big, is_lead=True)
@@ -76,7 +67,7 @@ def test_listing_pages_query_count_does_not_grow(client, django_assert_num_queri
     tag = first.tags.get()
     url = {"section": first.section.get_absolute_url(), "tag": f"/tag/{tag.slug}/", "author": "/authors/li-wei/"}[page]
     with django_assert_num_queries(MAX_QUERIES, exact=False):
-        few = queries_for(client, url)
+        few = page_queries(client, url)
     for n in range(29):
         article = make_article(section=first.section, tags=[tag.name, f"extra-{n}"], author=author)
         add_photo(article, is_lead=True)
@@ -92,9 +83,9 @@ def test_the_facts_box_asks_for_awards_and_ranks_only_when_the_story_reports_som
     plain, reporting = fill(2)
     reporting.recognitions.set([make_recognition(make_edition())])
     reporting.ranking_entries.set([make_entry(make_ranking())])
-    queries_for(client, "/")  # the sections menu goes into the shared cache
-    with_facts = queries_for(client, reporting.get_absolute_url())
-    assert queries_for(client, plain.get_absolute_url()) == with_facts - 2
+    page_queries(client, "/")  # the sections menu goes into the shared cache
+    with_facts = page_queries(client, reporting.get_absolute_url())
+    assert page_queries(client, plain.get_absolute_url()) == with_facts - 2
     facts = parse(client.get(reporting.get_absolute_url())).select(".facts li")
     assert len(facts) == 2
 
@@ -106,7 +97,7 @@ def test_story_page_with_previous_and_next_in_its_section_stays_within_budget(cl
     )
     for n in range(20):
         make_article(section=section, published_at=timezone.now() - timedelta(days=2 + n))
-    queries_for(client, "/latest/")  # the sections menu goes into the shared cache
+    page_queries(client, "/latest/")  # the sections menu goes into the shared cache
     with django_assert_max_num_queries(MAX_QUERIES):
         response = client.get(story.get_absolute_url())
     assert response.context_data["older_in_section"] == older and response.context_data["newer_in_section"] == newer

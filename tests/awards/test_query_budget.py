@@ -1,8 +1,6 @@
 """A fixed number of queries per page, whether there is one item or fifty."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from tests.awards.factories import (
     make_category,
@@ -13,7 +11,7 @@ from tests.awards.factories import (
     make_ranking,
     make_recognition,
 )
-from tests.conftest import make_article, make_photo, parse
+from tests.conftest import make_article, make_photo, page_queries, parse
 
 pytestmark = pytest.mark.django_db
 
@@ -21,12 +19,6 @@ CITY_PAGE_BUDGET = 10
 EDITION_PAGE_BUDGET = 5
 PROGRAMME_PAGE_BUDGET = 5
 RANKING_PAGE_BUDGET = 8
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 def add_city_facts(city, n, start):
@@ -48,13 +40,13 @@ def test_city_page_query_count_does_not_grow(client, django_assert_max_num_queri
     make_city(parent=city)
     add_city_facts(city, 1, 0)
     client.get("/cities/shenzhen/")  # warm caches that are not per-request (content types)
-    small = count_queries(client, "/cities/shenzhen/")
+    small = page_queries(client, "/cities/shenzhen/")
     add_city_facts(city, 49, 1)
     with django_assert_max_num_queries(CITY_PAGE_BUDGET):
         response = client.get("/cities/shenzhen/")
     page = parse(response)
     assert len(page.select("li.recognition")) == 50 and len(page.select("section.rank-history")) == 50
-    assert count_queries(client, "/cities/shenzhen/") == small
+    assert page_queries(client, "/cities/shenzhen/") == small
 
 
 def test_edition_page_query_count_does_not_grow(client, django_assert_max_num_queries):
@@ -69,12 +61,12 @@ def test_edition_page_query_count_does_not_grow(client, django_assert_max_num_qu
     add(1)
     url = edition.get_absolute_url()
     client.get(url)
-    small = count_queries(client, url)
+    small = page_queries(client, url)
     add(49)
     with django_assert_max_num_queries(EDITION_PAGE_BUDGET):
         response = client.get(url)
     assert sum(len(group.recognitions) for group in response.context_data["categories"]) == 50
-    assert count_queries(client, url) == small
+    assert page_queries(client, url) == small
 
 
 def test_programme_page_query_count_does_not_grow_and_leaves_the_stories_to_each_edition(
@@ -93,7 +85,7 @@ def test_programme_page_query_count_does_not_grow_and_leaves_the_stories_to_each
     add(2001, 1)
     url = programme.get_absolute_url()
     client.get(url)
-    small = count_queries(client, url)
+    small = page_queries(client, url)
     add(2002, 19)
     with django_assert_max_num_queries(PROGRAMME_PAGE_BUDGET):
         response = client.get(url)
@@ -101,7 +93,7 @@ def test_programme_page_query_count_does_not_grow_and_leaves_the_stories_to_each
     assert len(page.select("li.recognition")) == 60 and "Story on" not in page.get_text()
     editions = programme.editions.exclude(recognitions=None).order_by("-year")
     assert [a["href"] for a in page.select("p.block-more a")] == [edition.get_absolute_url() for edition in editions]
-    assert count_queries(client, url) == small
+    assert page_queries(client, url) == small
 
 
 def test_ranking_page_query_count_does_not_grow(client, django_assert_max_num_queries):
@@ -118,14 +110,14 @@ def test_ranking_page_query_count_does_not_grow(client, django_assert_max_num_qu
     add(1, 1)
     url = ranking.get_absolute_url()
     client.get(url)
-    small = count_queries(client, url)
+    small = page_queries(client, url)
     add(2, 49)
     with django_assert_max_num_queries(RANKING_PAGE_BUDGET):
         response = client.get(url)
     assert len(response.context_data["table"].entries) == 50
-    assert count_queries(client, url) == small
+    assert page_queries(client, url) == small
     # The download: the ranking, its years, this table and last year's positions.
-    assert count_queries(client, ranking.get_csv_url()) == 4
+    assert page_queries(client, ranking.get_csv_url()) == 4
 
 
 def test_story_facts_box_query_count_does_not_grow(client):
@@ -143,10 +135,10 @@ def test_story_facts_box_query_count_does_not_grow(client):
 
     add(1)
     client.get(url)
-    small = count_queries(client, url)
+    small = page_queries(client, url)
     add(29)
     client.get(url)  # the same warm shared cache (the sections menu) as the first count
-    assert count_queries(client, url) == small
+    assert page_queries(client, url) == small
     facts = parse(client.get(url)).select_one("aside.facts")
     assert len(facts.select("li")) == 60 and len(facts.select(".facts__cities a")) == 30
 
@@ -163,12 +155,12 @@ def test_city_news_pages_query_count_does_not_grow(client, django_assert_max_num
 
     add(1)
     client.get("/cities/shenzhen/news/")
-    small = count_queries(client, "/cities/shenzhen/news/")
+    small = page_queries(client, "/cities/shenzhen/news/")
     add(49)
     with django_assert_max_num_queries(CITY_PAGE_BUDGET):
         response = client.get("/cities/shenzhen/news/?page=2")
     assert len(response.context_data["object_list"]) == 12
-    assert count_queries(client, "/cities/shenzhen/news/?page=3") == small
+    assert page_queries(client, "/cities/shenzhen/news/?page=3") == small
 
 
 @pytest.mark.parametrize("path", ["/cities/", "/awards/", "/rankings/"])
@@ -182,7 +174,7 @@ def test_index_pages_query_count_does_not_grow(client, path):
 
     add(0, 1)
     client.get(path)
-    small = count_queries(client, path)
+    small = page_queries(client, path)
     add(1, 49)
     client.get(path)  # the sections menu, retired by the new content, goes back into the shared cache
-    assert count_queries(client, path) == small <= 4
+    assert page_queries(client, path) == small <= 4
