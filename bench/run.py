@@ -198,6 +198,14 @@ def parts_only():
         yield
 
 
+def prototype_costs():
+    from bench import alternatives
+    from bench.pages import reader_pages
+
+    section_slug = dict(reader_pages())["section"].strip("/").split("/")[-1]
+    return alternatives.measure(section_slug, python_milliseconds)
+
+
 def count_queries(client, connection, label, url):
     from django.test.utils import CaptureQueriesContext
 
@@ -521,6 +529,12 @@ def page_table(rows, cold, after_publish, cached):
     return lines
 
 
+def alternatives_lines(prototypes):
+    from bench import alternatives
+
+    return alternatives.report_lines(prototypes)
+
+
 def parts_line(rows):
     """How far the cold-target pages stay from the one-query view's CPU even drawn from stored parts."""
     parts = {row[0]: row[7] for row in rows}  # label: app ms drawn from stored parts
@@ -598,7 +612,7 @@ def target_lines(states, nginx_results, steady, windows):
     return lines
 
 
-def report(rows, states, search_unqueued, nginx_results, url_count, failed, steady, windows):
+def report(rows, prototypes, states, search_unqueued, nginx_results, url_count, failed, steady, windows):
     lines = [
         f"citynews benchmark, {time.strftime('%Y-%m-%d %H:%M')}: {ARTICLES:,} articles on PostgreSQL, "
         f"gunicorn 2 sync workers, wrk -t2 -c{CONNECTIONS} -d{DURATION}s, caches in "
@@ -615,6 +629,7 @@ def report(rows, states, search_unqueued, nginx_results, url_count, failed, stea
         f"a third of the one-query floor is {third:.0f} req/s: {cores} cores / {third:.0f} = "
         f"{cores / third * 1000:.1f} ms of CPU per page for everything (gunicorn, PostgreSQL, wrk, the kernel)",
         parts_line(rows),
+        *alternatives_lines(prototypes),
         "",
         *nginx_lines(nginx_results),
         "",
@@ -648,6 +663,8 @@ def main():
     setup_django()
     progress("in-process costs of each page")
     rows = page_costs()
+    progress("in-process costs of the prototypes for the cold target")
+    prototypes = prototype_costs()
     with tempfile.TemporaryDirectory(prefix="citynews-bench-") as scratch:
         url_list, url_count = write_mixed_urls(Path(scratch))
         states = {}
@@ -666,7 +683,7 @@ def main():
                 nginx_results = measure_nginx(nginx_base, rows)
             failed, steady, windows = measure_regain(base, url_list)
 
-    text = report(rows, states, search_unqueued, nginx_results, url_count, failed, steady, windows)
+    text = report(rows, prototypes, states, search_unqueued, nginx_results, url_count, failed, steady, windows)
     print(text)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / time.strftime("bench-%Y%m%d-%H%M%S.txt")).write_text(text + "\n")

@@ -1,7 +1,17 @@
-"""The benchmark's floor views, at /bench/ while bench/run.py runs the site (CITYNEWS_BENCH=1)."""
+"""The benchmark's floor views and prototypes, at /bench/ while bench/run.py runs the site (CITYNEWS_BENCH=1)."""
 
 from django.urls import path
 
-from . import views
+from . import alternatives, views
 
-urlpatterns = [path("plain/", views.plain), path("one-query/", views.one_query)]
+app_name = "bench"
+urlpatterns = [
+    path("plain/", views.plain, name="plain"),
+    path("one-query/", views.one_query, name="one_query"),
+    path(
+        "section-from-stored-cards/<str:slug>/",
+        alternatives.section_from_stored_cards,
+        name="section_from_stored_cards",
+    ),
+    path("front-page-from-ready-parts/", alternatives.front_page_from_ready_parts, name="front_page_from_ready_parts"),
+]

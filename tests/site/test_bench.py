@@ -4,16 +4,22 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import include, path, reverse
 from prometheus_client import REGISTRY
 
-from articles.models import Article, CityTimeline, TagTimeline
+from articles.models import Article, CityTimeline, Section, TagTimeline
 from awards.models import City, Ranking
+from bench import alternatives
 from bench.management.commands import generate_bench_data as generate_bench_data_command
 from bench.pages import reader_pages
 from bench.run import database_milliseconds, parts_only, python_milliseconds
+from citynews import urls as site_urls
 from tests.conftest import parse
 
 pytestmark = pytest.mark.django_db
+
+# The site with the benchmark's views, as bench/run.py wires them (CITYNEWS_BENCH=1), for the tests marked with it.
+urlpatterns = [*site_urls.urlpatterns, path("bench/", include("bench.urls"))]
 
 
 def generate_bench_data(**options):
@@ -91,3 +97,50 @@ def test_parts_only_draws_the_page_from_warm_fragments_without_keeping_it_whole(
     assert fragment_lookups("page", "hit") + fragment_lookups("page", "miss") == pages_looked_up
     assert fragment_lookups("card", "miss") == cards_missed
     assert fragment_lookups("card", "hit") > cards_found
+
+
+def differing_lines(page, prototype, prototype_path, path):
+    """The lines in which a prototype's page differs from the site's, at the site's address, but for its social
+    image (the section prototype reads none)."""
+    image = ('<meta property="og:image', '<meta name="twitter:card', '<meta name="twitter:image')
+    first, second = (
+        {line for line in content.splitlines() if not line.lstrip().startswith(image)}
+        for content in (page.decode(), prototype.decode().replace(prototype_path, path))
+    )
+    return first ^ second
+
+
+@pytest.mark.urls(__name__)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the prototype's SQL is PostgreSQL's (LATERAL)")
+def test_prototypes_draw_the_same_pages_as_the_site(bench_data, client, settings):
+    settings.FRAGMENT_CACHE_SECONDS = 0
+    section = dict(reader_pages())["section"]
+    slug = section.strip("/").split("/")[-1]
+    alternatives.store_cards(Section.objects.get(slug=slug))
+    prototype_path = reverse("bench:section_from_stored_cards", args=[slug])
+    prototype = client.get(prototype_path)
+    assert prototype.status_code == 200
+    site = client.get(section)
+    assert not differing_lines(site.content, prototype.content, prototype_path, section)
+    assert len(parse(prototype).select("article.card")) == len(parse(site).select("article.card")) > 0
+    alternatives.FrontPageFromReadyParts.ready = None  # not one another test made ready from its own data
+    front_path = reverse("bench:front_page_from_ready_parts")
+    front = client.get(front_path)
+    assert not differing_lines(client.get("/").content, front.content, front_path, "/")
+    assert len(parse(front).select("article.card")) > 4
+
+
+@pytest.mark.urls(__name__)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the prototype's SQL is PostgreSQL's (LATERAL)")
+def test_prototype_costs_are_measured_against_the_one_query_floor(bench_data):
+    asked = []
+
+    def milliseconds(client, url):
+        asked.append(url)
+        return 2.0 if url == reverse("bench:one_query") else 5.0
+
+    slug = dict(reader_pages())["section"].strip("/").split("/")[-1]
+    measured = alternatives.measure(slug, milliseconds)
+    assert [label for label, _ in measured][0] == "one query + template" and len(asked) == 5
+    lines = alternatives.report_lines(measured)
+    assert lines[1].endswith("2.00 ms    1.0x") and lines[3].endswith("5.00 ms    2.5x")
