@@ -202,8 +202,10 @@ def prototype_costs():
     from bench import alternatives
     from bench.pages import reader_pages
 
-    section_slug = dict(reader_pages())["section"].strip("/").split("/")[-1]
-    return alternatives.measure(section_slug, python_milliseconds)
+    pages = dict(reader_pages())
+    section_slug = pages["section"].strip("/").split("/")[-1]
+    cold_target_pages = [(label, pages[label]) for label in (*PAGES_AT_A_THIRD, *PAGES_AT_A_QUARTER) if label in pages]
+    return alternatives.measure(cold_target_pages, section_slug, python_milliseconds)
 
 
 def count_queries(client, connection, label, url):

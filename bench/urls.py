@@ -13,5 +13,6 @@ urlpatterns = [
         alternatives.section_from_stored_cards,
         name="section_from_stored_cards",
     ),
-    path("front-page-from-ready-parts/", alternatives.front_page_from_ready_parts, name="front_page_from_ready_parts"),
+    path("page-handed-ready/", alternatives.page_handed_ready, {"address": ""}, name="front_page_handed_ready"),
+    path("page-handed-ready/<path:address>", alternatives.page_handed_ready, name="page_handed_ready"),
 ]

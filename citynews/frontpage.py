@@ -99,12 +99,9 @@ class FrontPageView(fragments.VersionedPageMixin, TemplateView):
     def page_versions(self):
         return page_versions.front_page(PICKS_READ, NEWEST_READ, SECTION_BLOCK_STORIES)
 
-    def front(self):
-        # The award tables' version, when the page's versions were read (articles.page_versions.front_page).
-        return front_page(awards_version=self.versions_shown[3] if self.versions_shown else None)
-
     def get_context_data(self, **kwargs):
-        page = self.front()
+        # The award tables' version, when the page's versions were read (articles.page_versions.front_page).
+        page = front_page(awards_version=self.versions_shown[3] if self.versions_shown else None)
         meta = PageMeta.for_page(
             path=self.request.path,
             title=None,
