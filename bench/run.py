@@ -23,8 +23,8 @@ Each page's queries, PostgreSQL's time for them and the app's own CPU time per r
 in-process, with fragments off and again with them warm (override_settings(FRAGMENT_CACHE_SECONDS=...):
 the app must read that setting when it renders, not copy it at import), and a third time with every
 fragment warm but no page kept whole: the cost a design that stored each part on save would leave. The
-report ends with the
-targets, met or not. It is printed and written to bench/results/; progress goes to stderr.
+prototypes for the cold target (bench/alternatives.py) are measured in-process too. The report ends with
+the targets, met or not. It is printed and written to bench/results/; progress goes to stderr.
 
 Needs wrk and nginx (Debian: apt-get install wrk nginx-light). All states share one Redis database
 (BENCH_REDIS_URL), which the benchmark does not empty: the caches it turns off are not read, and the
