@@ -52,8 +52,8 @@ def store_cards(section):
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TABLE IF NOT EXISTS {STORED_CARDS_TABLE} (article_id integer PRIMARY KEY, html text)")
         cursor.execute(f"TRUNCATE {STORED_CARDS_TABLE}")
-        for story in stories:
-            cursor.execute(f"INSERT INTO {STORED_CARDS_TABLE} VALUES (%s, %s)", [story.pk, str(card(story, 2, ""))])
+        rows = [(story.pk, str(card(story, 2, ""))) for story in stories]
+        cursor.executemany(f"INSERT INTO {STORED_CARDS_TABLE} VALUES (%s, %s)", rows)
 
 
 class ListedStory(SimpleNamespace):

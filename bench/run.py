@@ -198,14 +198,15 @@ def parts_only():
         yield
 
 
-def prototype_costs():
+def prototype_lines():
+    """The report's lines on the prototypes for the cold target (bench/alternatives.py), measured in-process."""
     from bench import alternatives
     from bench.pages import reader_pages
 
     pages = dict(reader_pages())
     section_slug = pages["section"].strip("/").split("/")[-1]
     cold_target_pages = [(label, pages[label]) for label in (*PAGES_AT_A_THIRD, *PAGES_AT_A_QUARTER) if label in pages]
-    return alternatives.measure(cold_target_pages, section_slug, python_milliseconds)
+    return alternatives.report_lines(alternatives.measure(cold_target_pages, section_slug, python_milliseconds))
 
 
 def count_queries(client, connection, label, url):
@@ -531,12 +532,6 @@ def page_table(rows, cold, after_publish, cached):
     return lines
 
 
-def alternatives_lines(prototypes):
-    from bench import alternatives
-
-    return alternatives.report_lines(prototypes)
-
-
 def parts_line(rows):
     """How far the cold-target pages stay from the one-query view's CPU even drawn from stored parts."""
     parts = {row[0]: row[7] for row in rows}  # label: app ms drawn from stored parts
@@ -631,7 +626,7 @@ def report(rows, prototypes, states, search_unqueued, nginx_results, url_count, 
         f"a third of the one-query floor is {third:.0f} req/s: {cores} cores / {third:.0f} = "
         f"{cores / third * 1000:.1f} ms of CPU per page for everything (gunicorn, PostgreSQL, wrk, the kernel)",
         parts_line(rows),
-        *alternatives_lines(prototypes),
+        *prototypes,
         "",
         *nginx_lines(nginx_results),
         "",
@@ -666,7 +661,7 @@ def main():
     progress("in-process costs of each page")
     rows = page_costs()
     progress("in-process costs of the prototypes for the cold target")
-    prototypes = prototype_costs()
+    prototypes = prototype_lines()
     with tempfile.TemporaryDirectory(prefix="citynews-bench-") as scratch:
         url_list, url_count = write_mixed_urls(Path(scratch))
         states = {}
