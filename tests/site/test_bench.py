@@ -10,6 +10,7 @@ from prometheus_client import REGISTRY
 from articles.models import Article, CityTimeline, Section, TagTimeline
 from awards.models import City, Ranking
 from bench import alternatives
+from bench import run as bench_run
 from bench.management.commands import generate_bench_data as generate_bench_data_command
 from bench.pages import reader_pages
 from bench.run import database_milliseconds, parts_only, python_milliseconds
@@ -160,3 +161,28 @@ def test_prototype_costs_are_reported_against_the_one_query_floor(bench_data):
     assert len(asked) == alternatives.ROUNDS * len(set(asked))
     lines = alternatives.report_lines(measured)
     assert lines[2].split() == ["home", "2.00", "4.0x", "2.00", "4.0x", "-"]
+
+
+def test_targets_say_met_or_not_for_each_page_and_state():
+    def wrk_result(rps):
+        return (rps, "1ms", "2ms", 0, "")
+
+    def state(search, home):
+        pages = dict.fromkeys((*bench_run.PAGES_AT_A_THIRD, *bench_run.PAGES_AT_A_QUARTER), 2000)
+        floors = {bench_run.PLAIN: 4000, bench_run.ONE_QUERY: 2000}
+        return {
+            page: wrk_result(rps) for page, rps in {**pages, **floors, "search (2 words)": search, "home": home}.items()
+        }
+
+    states = {"cold": state(search=100, home=100), "after publish": state(1200, 1500), "cached": state(500, 3800)}
+    nginx = {**{page: wrk_result(40000) for page in bench_run.NGINX_PAGES}, "static": wrk_result(60000)}
+    windows = [(5.0, 1000, 0, 10, 0), (10.0, 3000, 9, 10, 0)]
+
+    lines = bench_run.target_lines(states, nginx, (3200, 10, 10, 0), windows)
+
+    cold_pages = "home, section, tag, search (2 words)"
+    assert f"  cold >= 33% of one query + template for {cold_pages}: NOT met (home 5%, search (2 words) 5%)" in lines
+    assert f"  after publish >= 50% of one query + template for {cold_pages}, article, city: met" in lines
+    search = "  search (2 words) >= 25% of one query + template at 16 connections:"
+    assert f"{search} met after publish 60%, cached 25%; NOT met cold 5%" in lines
+    assert "  regained 90% of the steady rate within 30 s of a publish: met (10.0 s)" in lines
