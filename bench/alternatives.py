@@ -108,10 +108,13 @@ class ReadyCards:
 
     def __call__(self, stories, heading_level=2, variant=""):
         card = card_template()
+        cards = []
         for story in stories:
-            if (story.pk, heading_level, variant) not in self.drawn:
-                self.drawn[story.pk, heading_level, variant] = Markup(card(story, heading_level, variant))
-        return Markup("\n").join(self.drawn[story.pk, heading_level, variant] for story in stories)
+            key = (story.pk, heading_level, variant)
+            if key not in self.drawn:
+                self.drawn[key] = Markup(card(story, heading_level, variant))
+            cards.append(self.drawn[key])
+        return Markup("\n").join(cards)
 
 
 # address: (template, context, cards) of a reader's page as its view first made them
